@@ -1,0 +1,336 @@
+//! Wire protocol between widget, server and agent workspace: JSON frames over websockets.
+//!
+//! Every frame is an object with `"v": 1` and a `"type"`. Visitor and agent frames are
+//! separate enums so a socket can only say what its side may say. Messages carry a
+//! client-generated id (for exactly-once delivery) and, once stored, a per-conversation
+//! sequence number (for resume).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::config::raw::Priority;
+use crate::conversation::{Conversation, Escalation};
+use crate::experiment::Assignment;
+use crate::profile::Profile;
+use crate::summary::Summary;
+use crate::transcript::{Author, Transcript};
+use crate::trigger::Firing;
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u8 = 1;
+
+/// A frame: the version plus one message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame<T> {
+    /// Always [`PROTOCOL_VERSION`].
+    pub v: u8,
+    /// The message, tagged by `type`.
+    #[serde(flatten)]
+    pub body: T,
+}
+
+impl<T> Frame<T> {
+    /// Wraps a message in a version-1 frame.
+    pub fn new(body: T) -> Frame<T> {
+        Frame {
+            v: PROTOCOL_VERSION,
+            body,
+        }
+    }
+}
+
+/// Everything the agent needs when the widget hands over, sent once in
+/// [`VisitorFrame::Handoff`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handoff {
+    /// Site id.
+    pub site: String,
+    /// The widget's stable visitor id.
+    pub visitor: String,
+    /// The thread so far, redacted in the browser.
+    pub transcript: Transcript,
+    /// Profile attributes as the site gave them (`verified` is the widget's claim only).
+    pub profile: Profile,
+    /// The signed profile token, if the site gave one; the server verifies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Why and where to.
+    pub escalation: Escalation,
+    /// Every trigger that fired, in order.
+    pub trace: Vec<Firing>,
+    /// Captured fields (redacted).
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// The bot's summary.
+    pub summary: Summary,
+    /// Experiment variants.
+    pub variants: Vec<Assignment>,
+    /// Page the visitor is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// When the conversation started (ms since the Unix epoch).
+    pub started_at: Millis,
+}
+
+impl Handoff {
+    /// The handoff for an escalated conversation (`None` before escalation), redacted with
+    /// the site's redactor.
+    pub fn of(conversation: &Conversation, token: Option<String>) -> Option<Handoff> {
+        let escalation = conversation.escalation()?.clone();
+        let site = conversation.site();
+        let redactor = &site.redactor;
+        let mut summary = Summary::of(conversation);
+        summary.intent = summary.intent.map(|i| redactor.redact(&i).into());
+        for value in summary.fields.values_mut() {
+            *value = redactor.redact(value).into();
+        }
+        Some(Handoff {
+            site: site.id.clone(),
+            visitor: conversation.visitor().to_owned(),
+            transcript: conversation.transcript().redacted(redactor),
+            profile: conversation.profile().clone(),
+            token,
+            escalation,
+            trace: conversation.firings().to_vec(),
+            fields: summary.fields.clone(),
+            summary,
+            variants: conversation.variants().to_vec(),
+            page: conversation.page().map(str::to_owned),
+            started_at: conversation.started_at().unwrap_or(0),
+        })
+    }
+}
+
+/// Frames a visitor's widget sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum VisitorFrame {
+    /// First frame on a socket: a new conversation, or a resume with the token from
+    /// [`ServerToVisitor::Welcome`] and the last sequence number seen.
+    Hello {
+        /// Site id.
+        site: String,
+        /// Resume token of an existing conversation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<String>,
+        /// Last sequence number the widget holds.
+        #[serde(default)]
+        last_seq: u64,
+    },
+    /// Hand the conversation to a person (sent once; retries reuse `id`).
+    Handoff {
+        /// Client-generated id; a retry with the same id creates no second ticket.
+        id: String,
+        /// The payload.
+        handoff: Box<Handoff>,
+    },
+    /// A visitor message after handover.
+    Message {
+        /// Client-generated id, unique per conversation.
+        id: String,
+        /// Text, at most 16 KB.
+        text: String,
+    },
+    /// The visitor is typing.
+    Typing,
+    /// The rating after the agent closed.
+    Csat {
+        /// 1 (bad) to 5 (great).
+        score: u8,
+        /// Optional words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// No agent is available: the visitor leaves an address for a reply.
+    LeaveEmail {
+        /// Email address.
+        email: String,
+    },
+}
+
+/// Frames the server sends a visitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerToVisitor {
+    /// The conversation exists; keep `resume` to come back to it.
+    Welcome {
+        /// Conversation id.
+        conversation: String,
+        /// Resume token.
+        resume: String,
+    },
+    /// The handoff is stored; position in the queue.
+    Queued {
+        /// 1 is next.
+        position: u32,
+        /// Whether any agent is online (false: the visitor may leave an email).
+        agents_online: bool,
+    },
+    /// An agent took the conversation.
+    AgentJoined {
+        /// Agent display name.
+        name: String,
+    },
+    /// A stored message (from either side, so every device sees the whole thread).
+    Message {
+        /// Sequence number in the conversation.
+        seq: u64,
+        /// Author.
+        from: Author,
+        /// Text.
+        text: String,
+        /// The client id, echoed for the sender's own messages (acknowledgement).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        /// Ms since the Unix epoch.
+        at: Millis,
+    },
+    /// The agent is typing.
+    Typing,
+    /// The agent left (transfer or disconnect).
+    AgentLeft,
+    /// The agent closed the conversation; ask for a rating.
+    Closed,
+    /// Something went wrong.
+    Error {
+        /// Stable code, e.g. `bad_frame`, `too_large`, `rate_limited`.
+        code: String,
+        /// Human explanation.
+        message: String,
+    },
+}
+
+/// Frames an agent's workspace sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AgentFrame {
+    /// First frame: the session token from logging in.
+    Login {
+        /// Session token.
+        token: String,
+    },
+    /// Take a ticket.
+    Claim {
+        /// Ticket id.
+        ticket: String,
+    },
+    /// Reply to the visitor.
+    Message {
+        /// Ticket id.
+        ticket: String,
+        /// Client-generated id.
+        id: String,
+        /// Text.
+        text: String,
+    },
+    /// Close with a resolution.
+    Close {
+        /// Ticket id.
+        ticket: String,
+        /// What was done.
+        resolution: String,
+    },
+    /// Flag the escalation as a misfire.
+    FlagMisfire {
+        /// Ticket id.
+        ticket: String,
+        /// Which kind.
+        kind: Misfire,
+    },
+    /// Move the ticket to another queue.
+    Transfer {
+        /// Ticket id.
+        ticket: String,
+        /// Target queue.
+        queue: String,
+    },
+}
+
+/// How an escalation went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Misfire {
+    /// The bot could have handled it.
+    Needless,
+    /// It should have escalated sooner.
+    TooLate,
+}
+
+/// A ticket as a queue lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Ticket id.
+    pub ticket: String,
+    /// Queue.
+    pub queue: String,
+    /// Priority the server computed.
+    pub priority: Priority,
+    /// One-line reason.
+    pub reason: String,
+    /// Ms since the Unix epoch.
+    pub created_at: Millis,
+}
+
+/// Frames the server sends an agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerToAgent {
+    /// The whole queue, after login.
+    QueueSnapshot {
+        /// Waiting tickets, most urgent first.
+        items: Vec<QueueItem>,
+    },
+    /// A ticket was added or changed.
+    QueueUpdate {
+        /// The ticket.
+        item: QueueItem,
+    },
+    /// A ticket left the queue (claimed or closed).
+    QueueRemove {
+        /// Ticket id.
+        ticket: String,
+    },
+    /// A stored message in a claimed ticket.
+    Message {
+        /// Ticket id.
+        ticket: String,
+        /// Sequence number.
+        seq: u64,
+        /// Author.
+        from: Author,
+        /// Text.
+        text: String,
+        /// Echoed client id for the agent's own messages.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        /// Ms since the Unix epoch.
+        at: Millis,
+    },
+    /// Something went wrong.
+    Error {
+        /// Stable code.
+        code: String,
+        /// Human explanation.
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_versioned_and_tagged() {
+        let frame = Frame::new(VisitorFrame::Message {
+            id: "m1".into(),
+            text: "hi".into(),
+        });
+        let json = serde_json::to_value(&frame).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"v": 1, "type": "message", "id": "m1", "text": "hi"})
+        );
+        let back: Frame<VisitorFrame> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, frame);
+        assert!(serde_json::from_str::<Frame<VisitorFrame>>(r#"{"v":1,"type":"nope"}"#).is_err());
+    }
+}

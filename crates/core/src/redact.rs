@@ -1,0 +1,1123 @@
+//! Redaction of a transcript before it leaves the visitor's browser.
+//!
+//! A [`Redactor`] replaces personal data with a bracketed marker:
+//!
+//! * `[email]`: `local@domain.tld`. The local part is a run of letters, digits and
+//!   `._%+-` (leading dots are left in the text); the domain is two or more labels of
+//!   letters, digits and `-` (not at either end of a label) joined by single dots, and the
+//!   last label (the TLD) is at least two letters. If the text after the `@` continues past
+//!   a valid domain (`jane@example.com5`), the longest valid domain is taken.
+//! * `[card]`: a run of digits (ASCII or full-width `０`–`９`) in which a single space or
+//!   a single dash may separate digits, when any window of 13–19 consecutive digits in the
+//!   run passes the Luhn check. The whole run is replaced. A 16-digit run without such a
+//!   window is not a card (and, being longer than 15 digits, not a phone either).
+//! * `[phone]`: an optional leading `+`, then 7–15 digits separated by single spaces,
+//!   dashes or dots, with at most one parenthesised group of digits such as `(555)` or
+//!   `(0)`. It is not a phone when touched by a letter (except from scripts written without
+//!   spaces, such as Japanese), a digit, `_`, `#`, `@`, `/`, `\`, `%`, a currency sign or a
+//!   marker bracket (`AB1234567`, `#1234567`, `€1234567`); when a `.`, `,` or `:` touching
+//!   it has a digit on its other side (`12,3456789`); when it has exactly one dot (a
+//!   decimal such as `1234567.89`); or when it is shaped like a date (`2024-01-15`,
+//!   `15.01.2024`) or a range of years (`2019-2024`). Times (`10:30`), amounts (`€25.99`)
+//!   and numbers with fewer than 7 digits are never phones.
+//! * `[name]`: a match of a configured pattern, searched only in the text between
+//!   markers, so it never rewrites a marker.
+//!
+//! Rules run in the order emails, configured patterns, cards, phones: an address is taken
+//! whole before its digits are looked at, and a configured identifier such as an IBAN is
+//! taken whole before the card rule can claim a Luhn-valid stretch of its digits.
+//!
+//! # Guarantee
+//!
+//! Whatever the input and configuration, the output contains no window of 13–19
+//! consecutive digits (ignoring a single space or dash between two digits, and counting
+//! full-width digits) that passes the Luhn check. Redaction never panics, leaves text
+//! without digits or `@` unchanged, and is idempotent: redacting its own output changes
+//! nothing. With configured patterns, idempotence holds as long as their matches stop
+//! uncovering new matches within 8 passes; real patterns settle in two.
+//!
+//! Every rule scans in time linear in the text; configured patterns are bounded in size
+//! and run on regex-lite, whose matching never backtracks.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use regex_lite::{Regex, RegexBuilder};
+
+/// Longest configured pattern, in bytes: the compiled size, and so the search time per
+/// byte of text, grows with it.
+const MAX_PATTERN_LEN: usize = 512;
+/// Compiled-size cap for a configured pattern. regex-lite's search costs roughly this
+/// times the text length, so it bounds the work one pattern can add to a redaction.
+/// 32 KiB is ten times an IBAN pattern and still rejects `.{1,500}`-style blow-ups.
+const MAX_COMPILED_SIZE: usize = 32 * 1024;
+/// Nesting cap for a configured pattern: plenty for real patterns, none for abuse.
+const MAX_NEST: u32 = 16;
+/// Longest pattern name: it becomes a marker in the transcript.
+const MAX_NAME_LEN: usize = 32;
+/// Most digits a pattern name may hold. With at most 6, its marker can never look like a
+/// phone (7 digits) or a card (13), so the built-in rules leave markers alone.
+const MAX_NAME_DIGITS: usize = 6;
+/// Most passes [`Redactor::redact`] makes. With configured patterns, one rule's match can
+/// uncover another's (a pattern cuts a digit run short enough to be a phone; a `[card]`
+/// gives a pattern the word boundary it lacked), so passes repeat until one changes
+/// nothing beyond emails. Real configurations settle in two; the cap bounds the cost of
+/// hostile ones, whose output is then still free of cards (see the module guarantee).
+const MAX_PASSES: usize = 8;
+
+const CARD: &str = "[card]";
+const EMAIL: &str = "[email]";
+const PHONE: &str = "[phone]";
+
+/// Fewest and most digits in a phone number (E.164 caps numbers at 15 digits).
+const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 7..=15;
+/// Window lengths checked for card numbers (ISO/IEC 7812 numbers are 13 to 19 digits).
+const CARD_MIN: usize = 13;
+const CARD_MAX: usize = 19;
+
+/// A compiled set of redaction rules: the built-in card, email and phone rules plus
+/// configured patterns.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    rules: Vec<Rule>,
+}
+
+/// One configured pattern and the marker that replaces its matches.
+#[derive(Debug, Clone)]
+struct Rule {
+    marker: String,
+    regex: Regex,
+}
+
+/// A configured pattern that failed to compile or validate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    /// The pattern's configured name, as given.
+    pub name: String,
+    /// Why the pattern was rejected.
+    pub reason: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The name is user input: escape it so a stray newline cannot forge log lines.
+        write!(f, "pattern `{}`: {}", self.name.escape_debug(), self.reason)
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+impl Redactor {
+    /// Only the built-in card, email and phone rules.
+    pub fn builtin() -> Redactor {
+        Redactor { rules: Vec::new() }
+    }
+
+    /// The built-in rules plus `(name, pattern)` pairs; each match of `pattern` becomes
+    /// `[name]`. Patterns run in the given order, after the email rule and before the card
+    /// and phone rules (see the module documentation for why).
+    ///
+    /// A name is 1–32 characters of `a-z`, `0-9`, `_` and `-`, with at most 6 digits so its
+    /// marker never looks like a phone or card number. A pattern is regex-lite syntax of at
+    /// most 512 bytes that compiles within a 32 KiB size limit and a nesting depth of 16,
+    /// and that cannot match the empty string (it would insert markers everywhere).
+    ///
+    /// # Errors
+    ///
+    /// The first pattern that breaks one of these rules, with the reason.
+    pub fn with_patterns<'a>(
+        patterns: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Redactor, PatternError> {
+        let rules = patterns
+            .into_iter()
+            .map(|(name, pattern)| compile_rule(name, pattern))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Redactor { rules })
+    }
+
+    /// Returns `text` with every match replaced by `[card]`, `[email]`, `[phone]` or a
+    /// configured `[name]`; borrowed when nothing matched.
+    pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut owned: Option<String> = None;
+        for _ in 0..MAX_PASSES {
+            let (changed, settled) = self.pass(owned.as_deref().unwrap_or(text));
+            if let Some(next) = changed {
+                owned = Some(next);
+            }
+            if settled {
+                break;
+            }
+        }
+        match owned {
+            Some(redacted) => Cow::Owned(redacted),
+            None => Cow::Borrowed(text),
+        }
+    }
+
+    /// One pass of every rule. Returns the new text if anything changed, and whether
+    /// another pass is sure to change nothing.
+    ///
+    /// Order: emails first, as the only rule keyed on `@`, so an address holding digits
+    /// becomes `[email]` whole instead of losing its digits to the numeric rules and
+    /// leaking the rest. Configured patterns next: they name specific identifiers (IBANs,
+    /// account numbers) whose long digit tails the generic card rule would otherwise carve
+    /// up, leaving `GB82WEST[card]`. Cards and then phones last, so the card guarantee is
+    /// checked on text that nothing rewrites afterwards except by cutting runs shorter.
+    fn pass(&self, text: &str) -> (Option<String>, bool) {
+        let mut owned = if text.contains('@') {
+            redact_emails(text)
+        } else {
+            None
+        };
+        let mut changed_after_emails = false;
+        for rule in &self.rules {
+            if let Some(next) = self.apply_rule(rule, owned.as_deref().unwrap_or(text)) {
+                owned = Some(next);
+                changed_after_emails = true;
+            }
+        }
+        let current = owned.as_deref().unwrap_or(text);
+        // Most chat lines hold no digit at all: a byte scan skips both digit scanners.
+        if current
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b == FULL_WIDTH_LEAD)
+        {
+            for stage in [redact_cards as fn(&str) -> Option<String>, redact_phones] {
+                if let Some(next) = stage(owned.as_deref().unwrap_or(text)) {
+                    owned = Some(next);
+                    changed_after_emails = true;
+                }
+            }
+        }
+        // The built-in rules are idempotent on their own. With configured patterns, a
+        // match can cut a longer run short and uncover a phone, or a card or phone marker
+        // can give a pattern the word boundary it lacked, so only a pass in which nothing
+        // but emails changed proves the text settled.
+        let settled = self.rules.is_empty() || !changed_after_emails;
+        (owned, settled)
+    }
+
+    /// Replaces the matches of one configured pattern, searching only the text between
+    /// markers so that no pattern can rewrite a marker (which would break idempotence).
+    fn apply_rule(&self, rule: &Rule, text: &str) -> Option<String> {
+        let mut out = Output::new(text);
+        let mut fragment_start = 0;
+        let markers = self.marker_spans(text);
+        let fragment_ends = markers
+            .iter()
+            .copied()
+            .chain(std::iter::once((text.len(), text.len())));
+        for (fragment_end, next_start) in fragment_ends {
+            // Cutting the haystack at the marker keeps matches inside the fragment, while
+            // the text before the fragment still serves as look-behind context.
+            if let Some(haystack) = text.get(..fragment_end) {
+                let mut at = fragment_start;
+                while at < fragment_end {
+                    let Some(found) = rule.regex.find_at(haystack, at) else {
+                        break;
+                    };
+                    if found.end() > found.start() {
+                        out.replace(found.start(), found.end(), &rule.marker);
+                        at = found.end();
+                    } else {
+                        // Empty matches are rejected when the pattern is compiled; skipping
+                        // one here only guards against looping forever.
+                        at = found.end() + char_at(text, found.end()).map_or(1, char::len_utf8);
+                    }
+                }
+            }
+            fragment_start = next_start;
+        }
+        out.finish()
+    }
+
+    /// Byte spans of the markers (built-in or configured) already in `text`, in order.
+    fn marker_spans(&self, text: &str) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while let Some(offset) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'['))
+        {
+            let start = i + offset;
+            // A marker name is at most MAX_NAME_LEN bytes of [a-z0-9_-], so the scan for
+            // the closing bracket is bounded and the whole search stays linear.
+            let close = bytes
+                .iter()
+                .skip(start + 1)
+                .take(MAX_NAME_LEN + 1)
+                .position(|&b| !is_name_byte(b))
+                .map(|len| start + 1 + len);
+            match close {
+                Some(end)
+                    if bytes.get(end) == Some(&b']') && self.is_marker(text.get(start..=end)) =>
+                {
+                    spans.push((start, end + 1));
+                    i = end + 1;
+                }
+                _ => i = start + 1,
+            }
+        }
+        spans
+    }
+
+    fn is_marker(&self, candidate: Option<&str>) -> bool {
+        candidate.is_some_and(|c| {
+            [CARD, EMAIL, PHONE].contains(&c) || self.rules.iter().any(|rule| rule.marker == c)
+        })
+    }
+}
+
+/// Checks a configured pattern and compiles it.
+fn compile_rule(name: &str, pattern: &str) -> Result<Rule, PatternError> {
+    let fail = |reason: String| PatternError {
+        name: name.to_owned(),
+        reason,
+    };
+    if name.is_empty() || name.len() > MAX_NAME_LEN || !name.bytes().all(is_name_byte) {
+        return Err(fail(format!(
+            "name must be 1 to {MAX_NAME_LEN} characters of a-z, 0-9, `_` or `-`"
+        )));
+    }
+    if name.bytes().filter(u8::is_ascii_digit).count() > MAX_NAME_DIGITS {
+        return Err(fail(format!(
+            "name has more than {MAX_NAME_DIGITS} digits, so its marker could look like a phone or card number"
+        )));
+    }
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(fail(format!(
+            "pattern is {} bytes, longer than the {MAX_PATTERN_LEN}-byte limit",
+            pattern.len()
+        )));
+    }
+    let regex = RegexBuilder::new(pattern)
+        .size_limit(MAX_COMPILED_SIZE)
+        .nest_limit(MAX_NEST)
+        .build()
+        .map_err(|err| fail(err.to_string()))?;
+    if matches_empty(&regex) {
+        return Err(fail("pattern can match the empty string".to_owned()));
+    }
+    Ok(Rule {
+        marker: format!("[{name}]"),
+        regex,
+    })
+}
+
+/// Whether `regex` can match the empty string anywhere.
+///
+/// An empty match depends only on the assertions at one position, and regex-lite's
+/// assertions (`^`, `$`, `\A`, `\z`, `\b`, `\B` and their multi-line and CRLF forms) look
+/// only at the characters on either side, as one of: none, an ASCII word character, a line
+/// feed, a carriage return, or anything else. Trying every pair of those is exhaustive.
+/// `shortest_match_at` reports a match as soon as one is possible, so a result equal to the
+/// start offset means an empty match there, even when a longer one would be preferred.
+fn matches_empty(regex: &Regex) -> bool {
+    const CONTEXT: [&str; 5] = ["", "a", " ", "\n", "\r"];
+    CONTEXT.iter().any(|before| {
+        CONTEXT.iter().any(|after| {
+            let haystack = format!("{before}{after}");
+            regex.shortest_match_at(&haystack, before.len()) == Some(before.len())
+        })
+    })
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
+}
+
+/// Luhn checksum over ASCII digits: `true` when `digits` is non-empty, all ASCII digits,
+/// and the checksum is a multiple of ten.
+pub fn luhn_valid(digits: &[u8]) -> bool {
+    !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && luhn_sum(digits.iter().rev().map(|d| d - b'0')).is_multiple_of(10)
+}
+
+/// The Luhn sum of digit values given from the rightmost (the check digit) leftwards.
+fn luhn_sum(from_right: impl Iterator<Item = u8>) -> u32 {
+    from_right
+        .enumerate()
+        .map(|(i, d)| u32::from(if i % 2 == 1 { luhn_double(d) } else { d }))
+        .sum()
+}
+
+/// A digit doubled by the Luhn rule, with the two digits of the product added.
+fn luhn_double(d: u8) -> u8 {
+    let doubled = d * 2;
+    if doubled > 9 { doubled - 9 } else { doubled }
+}
+
+/// The first byte of every full-width digit's UTF-8 encoding; lets a byte scan decide
+/// cheaply that a text holds no digits at all.
+const FULL_WIDTH_LEAD: u8 = 0xEF;
+
+/// The value of an ASCII or full-width digit.
+fn digit_value(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => u8::try_from(u32::from(c) - u32::from('0')).ok(),
+        '\u{FF10}'..='\u{FF19}' => u8::try_from(u32::from(c) - 0xFF10).ok(),
+        _ => None,
+    }
+}
+
+fn is_digit(c: char) -> bool {
+    digit_value(c).is_some()
+}
+
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
+}
+
+fn char_before(text: &str, at: usize) -> Option<char> {
+    text.get(..at)?.chars().next_back()
+}
+
+/// Builds the redacted text lazily: nothing is allocated until the first replacement.
+struct Output<'t> {
+    source: &'t str,
+    buffer: Option<String>,
+    copied: usize,
+}
+
+impl<'t> Output<'t> {
+    fn new(source: &'t str) -> Self {
+        Output {
+            source,
+            buffer: None,
+            copied: 0,
+        }
+    }
+
+    /// Replaces `source[start..end]` by `marker`. Spans arrive in order, never overlapping.
+    fn replace(&mut self, start: usize, end: usize, marker: &str) {
+        let buffer = self
+            .buffer
+            .get_or_insert_with(|| String::with_capacity(self.source.len()));
+        buffer.push_str(self.source.get(self.copied..start).unwrap_or_default());
+        buffer.push_str(marker);
+        self.copied = end;
+    }
+
+    fn finish(self) -> Option<String> {
+        let mut buffer = self.buffer?;
+        buffer.push_str(self.source.get(self.copied..).unwrap_or_default());
+        Some(buffer)
+    }
+}
+
+/// Replaces each `local@domain.tld` by `[email]`.
+fn redact_emails(text: &str) -> Option<String> {
+    let mut out = Output::new(text);
+    // Bytes before `done` belong to an email already replaced: a local part must not
+    // reach back into it.
+    let mut done = 0;
+    let mut search = 0;
+    while let Some(offset) = text.get(search..).and_then(|rest| rest.find('@')) {
+        let at = search + offset;
+        search = at + 1;
+        // '@' is neither a local-part nor a domain character, so each character is walked
+        // by at most one leftward and one rightward scan: linear overall.
+        let mut start = at;
+        while start > done {
+            match char_before(text, start) {
+                Some(c) if is_local_char(c) => start -= c.len_utf8(),
+                _ => break,
+            }
+        }
+        while start < at && text.as_bytes().get(start) == Some(&b'.') {
+            start += 1;
+        }
+        if start == at {
+            continue;
+        }
+        if let Some(end) = domain_end(text, at + 1) {
+            out.replace(start, end, EMAIL);
+            done = end;
+            search = end;
+        }
+    }
+    out.finish()
+}
+
+fn is_local_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+}
+
+/// End of the longest valid domain starting at `from`, if any.
+///
+/// Taking the longest valid prefix, rather than requiring the domain to end at a non-domain
+/// character, means cutting the text after it (as a later rule may) can never turn a
+/// rejected domain into an accepted one: that keeps redaction idempotent.
+fn domain_end(text: &str, from: usize) -> Option<usize> {
+    let mut best = None;
+    let mut at = from;
+    let mut labels_done = 0;
+    let mut label_len = 0;
+    let mut label_alphabetic = true;
+    let mut label_starts_with_dash = false;
+    let mut label_ends_with_dash = false;
+    while let Some(c) = char_at(text, at) {
+        if c == '.' {
+            if label_len == 0 || label_starts_with_dash || label_ends_with_dash {
+                break;
+            }
+            labels_done += 1;
+            label_len = 0;
+            label_alphabetic = true;
+        } else if c.is_alphanumeric() || c == '-' {
+            if label_len == 0 {
+                label_starts_with_dash = c == '-';
+            }
+            label_len += 1;
+            label_alphabetic &= c.is_alphabetic();
+            label_ends_with_dash = c == '-';
+        } else {
+            break;
+        }
+        at += c.len_utf8();
+        // A top-level domain is at least two letters after at least one dotted label.
+        if labels_done > 0 && label_alphabetic && label_len >= 2 {
+            best = Some(at);
+        }
+    }
+    best
+}
+
+/// Replaces every digit run holding a Luhn-valid window of 13–19 digits by `[card]`.
+fn redact_cards(text: &str) -> Option<String> {
+    let mut out = Output::new(text);
+    let mut digits = Vec::new();
+    let mut at = 0;
+    while let Some(c) = char_at(text, at) {
+        if !is_digit(c) {
+            at += c.len_utf8();
+            continue;
+        }
+        let start = at;
+        let mut end = at;
+        digits.clear();
+        while let Some(c) = char_at(text, end) {
+            if let Some(d) = digit_value(c) {
+                digits.push(d);
+                end += c.len_utf8();
+            } else if matches!(c, ' ' | '-') && char_at(text, end + 1).is_some_and(is_digit) {
+                // Both separators are one byte; the digit after is taken next round.
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        if has_luhn_window(&digits) {
+            out.replace(start, end, CARD);
+        }
+        at = end;
+    }
+    out.finish()
+}
+
+/// Whether any 13–19 consecutive digit values pass the Luhn check.
+///
+/// For each possible check digit the sums of all window lengths ending there are built in
+/// one walk leftwards: 19 steps per digit rather than one Luhn run per window.
+fn has_luhn_window(digits: &[u8]) -> bool {
+    (CARD_MIN..=digits.len()).any(|end| {
+        let mut sum = 0u32;
+        digits
+            .get(end.saturating_sub(CARD_MAX)..end)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .enumerate()
+            .any(|(i, &d)| {
+                sum += u32::from(if i % 2 == 1 { luhn_double(d) } else { d });
+                i + 1 >= CARD_MIN && sum.is_multiple_of(10)
+            })
+    })
+}
+
+/// Replaces phone numbers by `[phone]`; see the module documentation for what counts.
+fn redact_phones(text: &str) -> Option<String> {
+    let mut out = Output::new(text);
+    let mut at = 0;
+    while let Some(c) = char_at(text, at) {
+        if !is_phone_char(c) {
+            at += c.len_utf8();
+            continue;
+        }
+        // The candidate is the maximal span of phone characters with single separators
+        // between them. It is judged whole and never split into parts: a span that fails
+        // stays put, and running the rule again on the output finds the same span.
+        let start = at;
+        let mut end = at + c.len_utf8();
+        while let Some(c) = char_at(text, end) {
+            if is_phone_char(c) {
+                end += c.len_utf8();
+            } else if is_phone_separator(c) && char_at(text, end + 1).is_some_and(is_phone_char) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        at = end;
+        let Some((core_start, core_end)) = trim_phone(text, start, end) else {
+            continue;
+        };
+        let core = text.get(core_start..core_end).unwrap_or_default();
+        if is_phone(core) && !phone_blocked(text, core_start, core_end) {
+            out.replace(core_start, core_end, PHONE);
+        }
+    }
+    out.finish()
+}
+
+fn is_phone_char(c: char) -> bool {
+    is_digit(c) || matches!(c, '+' | '(' | ')')
+}
+
+fn is_phone_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.')
+}
+
+/// Narrows a span to start at a digit, `+` or `(` and end at a digit or `)`.
+fn trim_phone(text: &str, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    while start < end {
+        match char_at(text, start) {
+            Some(c) if !(is_digit(c) || c == '+' || c == '(') => start += c.len_utf8(),
+            _ => break,
+        }
+    }
+    while end > start {
+        match char_before(text, end) {
+            Some(c) if !(is_digit(c) || c == ')') => end -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    (start < end).then_some((start, end))
+}
+
+/// Whether the text around a phone candidate shows it is part of something else.
+fn phone_blocked(text: &str, start: usize, end: usize) -> bool {
+    let before = char_before(text, start);
+    let after = char_at(text, end);
+    let blocks = |c: Option<char>| {
+        c.is_some_and(|c| {
+            (c.is_alphanumeric() && !is_unspaced_script(c))
+                || matches!(
+                    c,
+                    '_' | '[' | ']' | '#' | '@' | '/' | '\\' | '%' | '$' | '\u{A2}'..='\u{A5}' | '\u{20A0}'..='\u{20CF}'
+                )
+        })
+    };
+    // A marker bracket counts as a digit two characters away: a rule that replaced the
+    // digits there must not change this decision on the next run.
+    let numeric = |c: Option<char>| c.is_some_and(|c| c.is_numeric() || c == '[' || c == ']');
+    let punctuated = |c: Option<char>| matches!(c, Some('.' | ',' | ':'));
+    let before2 = before.and_then(|c| char_before(text, start - c.len_utf8()));
+    let after2 = after.and_then(|c| char_at(text, end + c.len_utf8()));
+    blocks(before)
+        || blocks(after)
+        || (punctuated(before) && numeric(before2))
+        || (punctuated(after) && numeric(after2))
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Thai, kana, CJK
+/// ideographs, Hangul), where a letter touching a number says nothing about the number:
+/// `電話０９０-１２３４-５６７８` is a phone.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0E00}'..='\u{0EFF}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7AF}'
+            | '\u{F900}'..='\u{FAFF}'
+    )
+}
+
+/// Whether a trimmed candidate has the shape of a phone number.
+fn is_phone(core: &str) -> bool {
+    let mut digits = 0;
+    let mut dots = 0;
+    let mut paren_groups = 0;
+    let mut in_paren = false;
+    let mut paren_digits = 0;
+    // Plain digit groups and the separators between them, to recognise dates.
+    let mut groups = DigitGroups::default();
+    for (i, c) in core.char_indices() {
+        if let Some(d) = digit_value(c) {
+            digits += 1;
+            paren_digits += 1;
+            groups.push_digit(d);
+            continue;
+        }
+        match c {
+            '+' if i == 0 => groups.decorated = true,
+            '(' if paren_groups == 0 && !in_paren => {
+                in_paren = true;
+                paren_digits = 0;
+                groups.decorated = true;
+            }
+            ')' if in_paren && paren_digits > 0 => {
+                in_paren = false;
+                paren_groups += 1;
+            }
+            ' ' | '-' | '.' if !in_paren => {
+                dots += usize::from(c == '.');
+                groups.push_separator(c);
+            }
+            _ => return false,
+        }
+    }
+    !in_paren && PHONE_DIGITS.contains(&digits) && dots != 1 && !groups.is_date_or_years()
+}
+
+/// The digit groups of a candidate, enough of them to tell a date or year range.
+#[derive(Default)]
+struct DigitGroups {
+    /// (digit count, value) of the first three groups.
+    groups: [(u8, u32); 3],
+    count: usize,
+    separators: [char; 2],
+    /// Set by a `+` or parenthesis: a bare date or year range has neither.
+    decorated: bool,
+}
+
+impl DigitGroups {
+    fn push_digit(&mut self, d: u8) {
+        if self.count == 0 {
+            self.count = 1;
+        }
+        if let Some((len, value)) = self.groups.get_mut(self.count - 1) {
+            *len = len.saturating_add(1);
+            *value = value.saturating_mul(10).saturating_add(u32::from(d));
+        }
+    }
+
+    fn push_separator(&mut self, c: char) {
+        if let Some(slot) = self.separators.get_mut(self.count.saturating_sub(1)) {
+            *slot = c;
+        }
+        self.count += 1;
+    }
+
+    fn is_date_or_years(&self) -> bool {
+        if self.decorated {
+            return false;
+        }
+        let [(l0, v0), (l1, v1), (l2, _)] = self.groups;
+        let [s0, s1] = self.separators;
+        let short = |len: u8| (1..=2).contains(&len);
+        let year = |len: u8, value: u32| len == 4 && (1900..=2099).contains(&value);
+        match self.count {
+            // 2024-01-15, 15.01.2024, 1-15-2024: the same dash or dot twice.
+            3 => {
+                s0 == s1
+                    && matches!(s0, '-' | '.')
+                    && ((l0 == 4 && short(l1) && short(l2)) || (short(l0) && short(l1) && l2 == 4))
+            }
+            // 2019-2024
+            2 => s0 == '-' && year(l0, v0) && year(l1, v1) && v0 <= v1,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const IBAN: &str = r"\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b";
+
+    fn builtin(text: &str) -> String {
+        Redactor::builtin().redact(text).into_owned()
+    }
+
+    fn configured() -> Result<Redactor, PatternError> {
+        // `ref` cuts nine-digit numbers out of longer digit runs before the card and phone
+        // rules see them, so the runs those rules judge change shape.
+        Redactor::with_patterns([("iban", IBAN), ("ref", r"\b\d{9}\b")])
+    }
+
+    /// The guarantee, checked independently of the scanners: every window of 13–19
+    /// consecutive digits (a single ' ' or '-' may sit between two digits, full-width
+    /// digits count) fails the Luhn check.
+    fn has_card_window(text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        let ascii = |c: char| match c {
+            '0'..='9' => Some(c),
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
+            _ => None,
+        };
+        let mut runs: Vec<Vec<u8>> = vec![Vec::new()];
+        for (i, &c) in chars.iter().enumerate() {
+            let joins = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j))
+                    .copied()
+                    .and_then(ascii)
+                    .is_some()
+            };
+            if let Some(d) = ascii(c) {
+                if let Some(run) = runs.last_mut() {
+                    run.push(d as u8);
+                }
+            } else if (c == ' ' || c == '-') && joins(i.checked_sub(1)) && joins(Some(i + 1)) {
+                // A single separator between two digits keeps the run going.
+            } else {
+                runs.push(Vec::new());
+            }
+        }
+        runs.iter()
+            .any(|run| (13..=19).any(|len| run.windows(len).any(luhn_valid)))
+    }
+
+    fn check_digit(payload: &[u8]) -> u8 {
+        // The check digit sits at position 0 from the right, so the payload's last digit
+        // is doubled.
+        let sum: u32 = payload
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &d)| u32::from(if i % 2 == 0 { luhn_double(d) } else { d }))
+            .sum();
+        u8::try_from((10 - sum % 10) % 10).unwrap_or(0)
+    }
+
+    /// Luhn-valid numbers of 13–19 digits with random single separators, some digits
+    /// full-width.
+    fn card_number() -> impl Strategy<Value = String> {
+        (12usize..=18)
+            .prop_flat_map(|len| {
+                (
+                    prop::collection::vec(0u8..10, len),
+                    prop::collection::vec(
+                        prop_oneof![4 => Just(""), 1 => Just(" "), 1 => Just("-")],
+                        len,
+                    ),
+                    prop::collection::vec(prop::bool::weighted(0.1), len + 1),
+                )
+            })
+            .prop_map(|(mut digits, separators, wide)| {
+                digits.push(check_digit(&digits));
+                let mut out = String::new();
+                for (i, d) in digits.iter().enumerate() {
+                    let base = if wide.get(i).copied().unwrap_or(false) {
+                        0xFF10
+                    } else {
+                        u32::from('0')
+                    };
+                    out.extend(char::from_u32(base + u32::from(*d)));
+                    if i + 1 < digits.len() {
+                        out.push_str(separators.get(i).copied().unwrap_or(""));
+                    }
+                }
+                out
+            })
+    }
+
+    /// Text built from the pieces the rules care about: digit groups, separators, letters,
+    /// punctuation, `@`, emails, markers.
+    fn soup() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            4 => "[0-9]{1,5}",
+            1 => "[０-９]{1,4}",
+            3 => prop::sample::select(vec![
+                " ", " ", "-", ".", "  ", "--", "(", ")", "+", "@", ",", ":", "/", "#", "_", "€",
+                "$", "\n", "[", "]", "[card]", "[phone]", "[email]", "[iban]", "[ref]", "é", "話",
+            ])
+            .prop_map(str::to_owned),
+            2 => "[a-zA-Z]{1,4}",
+            1 => "[a-z]{1,4}@[a-z0-9]{1,4}\\.[a-z]{2,3}",
+            1 => "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,14}",
+            1 => card_number(),
+        ];
+        prop::collection::vec(token, 0..24).prop_map(|tokens| tokens.concat())
+    }
+
+    fn embedded_card() -> impl Strategy<Value = String> {
+        let edge = "[a-zA-Z0-9 .,;:!?()\\[\\]@+#€-]{0,4}";
+        (edge, card_number(), edge, card_number(), edge)
+            .prop_map(|(a, card, b, other, c)| format!("{a}{card}{b}{other}{c}"))
+    }
+
+    /// Built once: compiling the patterns per case would dominate the run time.
+    static CONFIGURED: std::sync::LazyLock<Result<Redactor, PatternError>> =
+        std::sync::LazyLock::new(configured);
+
+    fn check_all(text: &str) -> Result<(), TestCaseError> {
+        let built_in = Redactor::builtin();
+        let with_patterns = CONFIGURED
+            .as_ref()
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for redactor in [&built_in, with_patterns] {
+            let once = redactor.redact(text);
+            prop_assert!(
+                !has_card_window(&once),
+                "card left in {:?} -> {:?}",
+                text,
+                once
+            );
+            let twice = redactor.redact(&once);
+            prop_assert_eq!(&twice, &once, "not idempotent for {:?}", text);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn guarantee_on_arbitrary_unicode(text in any::<String>()) {
+            check_all(&text)?;
+        }
+
+        #[test]
+        fn generated_cards_are_redacted(card in card_number()) {
+            prop_assert_eq!(builtin(&card), "[card]");
+            let framed = format!("card: {card}.");
+            prop_assert_eq!(builtin(&framed), "card: [card].");
+        }
+
+        #[test]
+        fn text_without_digits_or_at_is_untouched(text in any::<String>()) {
+            let text: String = text.chars().filter(|&c| !is_digit(c) && c != '@').collect();
+            prop_assert!(matches!(Redactor::builtin().redact(&text), Cow::Borrowed(t) if t == text));
+        }
+    }
+
+    proptest! {
+        // The dense strategies are where the rules interact; give them more cases.
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        #[test]
+        fn guarantee_on_digit_soup(text in soup()) {
+            check_all(&text)?;
+        }
+
+        #[test]
+        fn guarantee_on_embedded_cards(text in embedded_card()) {
+            check_all(&text)?;
+        }
+    }
+
+    #[test]
+    fn luhn() {
+        assert!(luhn_valid(b"4111111111111111"));
+        assert!(luhn_valid(b"79927398713"));
+        assert!(!luhn_valid(b"4111111111111112"));
+        assert!(!luhn_valid(b""));
+        assert!(!luhn_valid(b"4111x11111111111"));
+    }
+
+    #[test]
+    fn cards() {
+        assert_eq!(
+            builtin("my card is 4111 1111 1111 1111"),
+            "my card is [card]"
+        );
+        assert_eq!(builtin("4111-1111-1111-1111"), "[card]");
+        assert_eq!(builtin("abc4111111111111111xyz"), "abc[card]xyz");
+        assert_eq!(builtin("４１１１ １１１１ １１１１ １１１１"), "[card]");
+        // Amex, 15 digits.
+        assert_eq!(builtin("3782 822463 10005 thanks"), "[card] thanks");
+        // A valid card inside a longer run takes the whole run with it.
+        assert_eq!(builtin("99 4111 1111 1111 1111 2024"), "[card]");
+        // Two separators break the run.
+        assert_eq!(builtin("4111  1111 1111 1111"), "4111  [phone]");
+    }
+
+    #[test]
+    fn non_luhn_sixteen_digits_are_left_alone() {
+        // No 13–19-digit window of it passes Luhn, and 16 digits is too long for a phone.
+        let text = "ref 1234 5678 1234 5678";
+        assert!(!has_card_window(text));
+        assert_eq!(builtin(text), text);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(builtin("jane.doe+tag@example.co.uk"), "[email]");
+        assert_eq!(builtin("mail jane.doe+tag@example.co.uk."), "mail [email].");
+        assert_eq!(builtin("(jörg@müller.de)"), "([email])");
+        assert_eq!(builtin("..jane@example.com"), "..[email]");
+        assert_eq!(builtin("a@b.com@c.org"), "[email]@c.org");
+        assert_eq!(builtin("jane@example.com5"), "[email]5");
+        for text in [
+            "@",
+            "a@b",
+            "a@b.c",
+            "a@-b.com",
+            "a@b..com",
+            "@example.com",
+            "x @y.com",
+        ] {
+            assert_eq!(builtin(text), text);
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(builtin("+44 20 7946 0958"), "[phone]");
+        assert_eq!(builtin("(555) 123-4567"), "[phone]");
+        assert_eq!(builtin("call +1 (555) 123-4567 now"), "call [phone] now");
+        assert_eq!(builtin("+44 (0)20 7946 0958."), "[phone].");
+        assert_eq!(builtin("555.123.4567, or 5551234"), "[phone], or [phone]");
+        assert_eq!(builtin("06.12.34.56.78"), "[phone]");
+        assert_eq!(
+            builtin("電話０９０-１２３４-５６７８です"),
+            "電話[phone]です"
+        );
+    }
+
+    #[test]
+    fn not_phones() {
+        for text in [
+            "AB123456",
+            "AB1234567",
+            "10:30",
+            "at 10:30:45",
+            "€25.99",
+            "€1234567",
+            "$ 12,345,678",
+            "12,3456789",
+            "in 2024",
+            "on 2024-01-15",
+            "15.01.2024",
+            "from 2019-2024",
+            "1234567.89",
+            "order #1234567",
+            "order 12345",
+            "1234567%",
+            "x=1+2345678",
+            "(555 123-4567",
+        ] {
+            assert_eq!(builtin(text), text);
+        }
+    }
+
+    #[test]
+    fn configured_pattern() -> Result<(), PatternError> {
+        let redactor = Redactor::with_patterns([("iban", IBAN)])?;
+        assert_eq!(
+            redactor.redact("IBAN GB82WEST12345698765432, card 4111 1111 1111 1111"),
+            "IBAN [iban], card [card]"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn configured_patterns_never_rewrite_markers() -> Result<(), PatternError> {
+        let redactor = Redactor::with_patterns([("word", "[a-z]+")])?;
+        let once = redactor.redact("hi jane@example.com [card] [word]");
+        assert_eq!(once, "[word] [email] [card] [word]");
+        assert_eq!(redactor.redact(&once), once);
+        Ok(())
+    }
+
+    #[test]
+    fn a_second_pass_catches_what_a_marker_uncovers() -> Result<(), PatternError> {
+        // `abc4111…` is one word to the pattern until the card rule turns the digits into
+        // a marker; the second pass then finds the word.
+        let redactor = Redactor::with_patterns([("word", r"\b[a-z]+\b")])?;
+        let once = redactor.redact("abc4111111111111111");
+        assert_eq!(once, "[word][card]");
+        assert_eq!(redactor.redact(&once), once);
+        Ok(())
+    }
+
+    #[test]
+    fn configured_patterns_run_before_the_numeric_rules() -> Result<(), PatternError> {
+        // Social security numbers would otherwise be phones, and the nine digits of a
+        // reference would vanish into the phone before them.
+        let redactor = Redactor::with_patterns([("ssn", r"\b\d{3}-\d{2}-\d{4}\b")])?;
+        assert_eq!(redactor.redact("ssn 123-45-6789"), "ssn [ssn]");
+        let redactor = configured()?;
+        assert_eq!(redactor.redact("555 123 4567 890123456"), "[phone] [ref]");
+        // A German IBAN's 20-digit tail almost always holds a Luhn-valid window.
+        assert_eq!(redactor.redact("DE89370400440532013000"), "[iban]");
+        assert_eq!(
+            Redactor::builtin().redact("DE89370400440532013000"),
+            "DE[card]"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bad_patterns() {
+        let error = |name: &str, pattern: &str| match Redactor::with_patterns([
+            ("ok", "a"),
+            (name, pattern),
+        ]) {
+            Ok(_) => String::from("accepted"),
+            Err(e) => {
+                assert_eq!(e.name, name);
+                e.to_string()
+            }
+        };
+        assert_eq!(
+            error("iban", "("),
+            "pattern `iban`: found open group without closing ')'"
+        );
+        assert!(error("Bad", "a").contains("name must be"));
+        assert!(error("", "a").contains("name must be"));
+        assert!(error("a b", "a").contains("name must be"));
+        assert!(error(&"x".repeat(33), "a").contains("name must be"));
+        assert!(error("x1234567", "a").contains("digits"));
+        assert_eq!(
+            error("line\nbreak", "a"),
+            "pattern `line\\nbreak`: name must be 1 to 32 characters of a-z, 0-9, `_` or `-`"
+        );
+        assert!(error("long", &"a".repeat(513)).contains("513 bytes"));
+        assert!(error("big", ".{1,500}").contains("size limit"));
+        assert!(
+            error("deep", &format!("{}a{}", "(".repeat(20), ")".repeat(20))).contains("nesting")
+        );
+        for empty in [
+            "",
+            "a*",
+            "x?",
+            r"\b",
+            "(?m)^",
+            "a|",
+            r"\w|",
+            "(?s).|$",
+            r"(?:\d+)?",
+            r"\b{start}",
+        ] {
+            assert!(error("empty", empty).contains("empty string"), "{empty:?}");
+        }
+        for fine in ["a", r"\d{3}", IBAN, "(?i)secret", r"^\d+$"] {
+            assert_eq!(error("fine", fine), "accepted", "{fine:?}");
+        }
+    }
+
+    #[test]
+    fn untouched_text_is_borrowed() {
+        assert!(matches!(
+            Redactor::builtin().redact("hello 42, see you at 10:30"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn large_and_hostile_inputs() -> Result<(), PatternError> {
+        let redactor = configured()?;
+        let chunk = "Hi, card 4111 1111 1111 1111, mail jane@example.com, call +44 20 7946 0958. ";
+        let big = chunk.repeat(10 * 1024 / chunk.len() + 1);
+        let out = redactor.redact(&big);
+        assert!(big.len() >= 10 * 1024);
+        assert!(!out.contains('4') && !out.contains('@'));
+        for hostile in [
+            "1 ", "1-", "a@", "a.", "@a.", "+(", "9", "[card]", "[", "(1) ",
+        ] {
+            let text = hostile.repeat(5000);
+            let once = redactor.redact(&text);
+            assert!(!has_card_window(&once));
+            assert_eq!(redactor.redact(&once), once);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,79 @@
+//! The conversation as the agent will read it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+use crate::redact::Redactor;
+
+/// Who wrote a transcript entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    /// The visitor.
+    Visitor,
+    /// The bot.
+    Bot,
+    /// A human agent.
+    Agent,
+    /// Baton itself (e.g. "Ana joined").
+    System,
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Author.
+    pub from: Author,
+    /// Text, always shown as plain text.
+    pub text: String,
+    /// Ms since the Unix epoch.
+    pub at: Millis,
+    /// Sentiment score of visitor free text (-1..1); absent for buttons and other authors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<f32>,
+}
+
+/// The whole thread, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Transcript {
+    /// Entries; their index is the message number used in trigger evidence.
+    pub entries: Vec<Entry>,
+}
+
+impl Transcript {
+    /// Appends an entry and returns its index.
+    pub fn push(&mut self, from: Author, text: &str, at: Millis, sentiment: Option<f32>) -> usize {
+        self.entries.push(Entry {
+            from,
+            text: text.to_owned(),
+            at,
+            sentiment,
+        });
+        self.entries.len() - 1
+    }
+
+    /// A copy with every text passed through `redactor`.
+    pub fn redacted(&self, redactor: &Redactor) -> Transcript {
+        Transcript {
+            entries: self
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    text: redactor.redact(&e.text).into(),
+                    ..e.clone()
+                })
+                .collect(),
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
