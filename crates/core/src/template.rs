@@ -51,6 +51,14 @@ impl Template {
         }
     }
 
+    /// A template of fixed text (no placeholders are read from it).
+    pub fn literal(text: &str) -> Template {
+        Template {
+            source: text.to_owned(),
+            parts: vec![Part::Literal(text.to_owned())],
+        }
+    }
+
     /// Parses `source`.
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();

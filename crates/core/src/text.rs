@@ -16,41 +16,87 @@
 ///
 /// The result never starts or ends with a space and never holds two spaces in a row.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Start as if a space had just been written so leading separators are dropped.
-    let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                push_word_char(&mut out, &mut pending_space, c.to_ascii_lowercase());
-            } else {
-                pending_space = true;
+    // ASCII is handled byte by byte through a table (the common case, and the hot path of
+    // every visitor message); anything else goes through `fold_char`.
+    let mut out = Folded {
+        bytes: Vec::with_capacity(text.len()),
+        pending_space: false,
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            match ASCII_FOLD[usize::from(b)] {
+                0 => out.pending_space = true,
+                folded => out.push_byte(folded),
             }
+            i += 1;
             continue;
         }
-        fold_char(c, &mut out, &mut pending_space);
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        fold_char(c, &mut out);
+        i += c.len_utf8();
     }
-    out
+    // Only whole UTF-8 sequences are ever pushed, so this never falls back.
+    String::from_utf8(out.bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn push_word_char(out: &mut String, pending_space: &mut bool, c: char) {
-    if *pending_space && !out.is_empty() {
-        out.push(' ');
+/// ASCII byte → its folded byte (lower-case letter or digit), or 0 for a separator.
+static ASCII_FOLD: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() || c.is_ascii_lowercase() {
+            c
+        } else if c.is_ascii_uppercase() {
+            c + 32
+        } else {
+            0
+        };
+        b += 1;
     }
-    *pending_space = false;
-    out.push(c);
+    table
+};
+
+/// The folded text being built.
+struct Folded {
+    bytes: Vec<u8>,
+    /// A separator was seen since the last word character.
+    pending_space: bool,
 }
 
-fn fold_char(c: char, out: &mut String, pending_space: &mut bool) {
+impl Folded {
+    fn space_if_pending(&mut self) {
+        if self.pending_space && !self.bytes.is_empty() {
+            self.bytes.push(b' ');
+        }
+        self.pending_space = false;
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        self.space_if_pending();
+        self.bytes.push(b);
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.space_if_pending();
+        let mut buf = [0u8; 4];
+        self.bytes
+            .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+fn fold_char(c: char, out: &mut Folded) {
     let code = c as u32;
     // Full-width ASCII variants (U+FF01..U+FF5E) map onto ASCII by a fixed offset.
     if (0xFF01..=0xFF5E).contains(&code) {
-        if let Some(ascii) = char::from_u32(code - 0xFF01 + 0x21) {
-            if ascii.is_ascii_alphanumeric() {
-                push_word_char(out, pending_space, ascii.to_ascii_lowercase());
-            } else {
-                *pending_space = true;
-            }
+        match ASCII_FOLD.get((code - 0xFF01 + 0x21) as usize) {
+            Some(&b) if b != 0 => out.push_byte(b),
+            _ => out.pending_space = true,
         }
         return;
     }
@@ -59,17 +105,13 @@ fn fold_char(c: char, out: &mut String, pending_space: &mut bool) {
         return;
     }
     if !c.is_alphanumeric() {
-        *pending_space = true;
+        out.pending_space = true;
         return;
     }
     for lower in c.to_lowercase() {
         match expand_ligature(lower) {
-            Some(expanded) => {
-                for e in expanded.chars() {
-                    push_word_char(out, pending_space, e);
-                }
-            }
-            None => push_word_char(out, pending_space, strip_diacritic(lower)),
+            Some(expanded) => expanded.chars().for_each(|e| out.push_char(e)),
+            None => out.push_char(strip_diacritic(lower)),
         }
     }
 }

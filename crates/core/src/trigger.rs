@@ -394,6 +394,25 @@ impl Condition {
         }
     }
 
+    /// Whether any rule in the tree looks at the visitor's message (keywords, sentiment,
+    /// human request). Such a trigger is checked only when a visitor message arrives, so
+    /// `not: {keywords: …}` means "a message without these words", not "no message yet".
+    pub fn reads_message(&self) -> bool {
+        match self {
+            Condition::Rule(rule) => matches!(
+                rule,
+                Rule::Keywords(_)
+                    | Rule::SentimentBelow(_)
+                    | Rule::RollingSentimentBelow(_)
+                    | Rule::HumanRequest(_)
+            ),
+            Condition::Any(children) | Condition::All(children) => {
+                children.iter().any(Condition::reads_message)
+            }
+            Condition::Not(child) => child.reads_message(),
+        }
+    }
+
     /// Every "seconds since start" limit in the tree, for setting timers.
     pub fn deadlines(&self, out: &mut Vec<u64>) {
         match self {
@@ -408,8 +427,12 @@ impl Condition {
 }
 
 impl Trigger {
-    /// Evaluates the trigger; `Some` when it fires now.
+    /// Evaluates the trigger; `Some` when it fires now. A trigger that reads messages is
+    /// not evaluated without one (see [`Condition::reads_message`]).
     pub fn evaluate(&self, facts: &Facts<'_>, now: Millis) -> Option<Firing> {
+        if facts.message.is_none() && self.condition.reads_message() {
+            return None;
+        }
         let mut evidence = Vec::new();
         self.condition.holds(facts, &mut evidence).then(|| Firing {
             trigger: self.id.clone(),

@@ -20,6 +20,10 @@ use crate::redact::Redactor;
 use crate::site::{Appearance, Site, YesNo};
 use crate::template::Template;
 
+/// Said when the conversation is handed to a person, unless the config says otherwise.
+const DEFAULT_HANDOFF: &str =
+    "I'm bringing in a person from our team. They will see our conversation so far.";
+
 /// Longest regular expression accepted in a config, in bytes.
 pub(crate) const MAX_PATTERN_BYTES: usize = 512;
 /// Compiled size limit for a config regex: keeps a hostile pattern from costing the widget
@@ -32,6 +36,8 @@ pub(crate) struct Compiler {
     pub(crate) problems: Vec<Problem>,
     /// Fields some node captures: `ask` fields and `fetch` map keys.
     pub(crate) fields: BTreeSet<String>,
+    /// The site's handoff text, the default for `escalate` nodes.
+    handoff_text: String,
 }
 
 impl Compiler {
@@ -55,6 +61,7 @@ impl Compiler {
             );
         }
         self.check_site(&raw.site, &root.key("site"));
+        self.handoff_text = text_or(&raw.site.handoff_text, DEFAULT_HANDOFF);
         let appearance = self.appearance(raw, &root.key("appearance"));
         self.collect_fields(&raw.flow.nodes);
         let flow = self.flow(&raw.flow, &root.key("flow"));
@@ -128,8 +135,11 @@ impl Compiler {
             ("fallback_text", &site.fallback_text),
             ("handoff_text", &site.handoff_text),
         ] {
-            if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
-                self.problem(path.key(key), "must not be empty when given");
+            if let Some(text) = text {
+                if text.trim().is_empty() {
+                    self.problem(path.key(key), "must not be empty when given");
+                }
+                self.plain(text, path.key(key));
             }
         }
     }
@@ -285,7 +295,7 @@ impl Compiler {
                         }
                     }
                     Some(raw::RawValidation::Pattern { pattern }) => {
-                        match self.regex(pattern, at.key("validate").key("pattern")) {
+                        match self.whole_match_regex(pattern, at.key("validate").key("pattern")) {
                             Some(re) => Validation::Pattern(re),
                             None => Validation::Any,
                         }
@@ -295,7 +305,12 @@ impl Compiler {
                     text: self.template(text, at.key("text")),
                     field: field.clone(),
                     validate,
-                    retry_text: text_or(retry_text, "That doesn't look right. Could you check it?"),
+                    retry_text: self.template(
+                        retry_text
+                            .as_deref()
+                            .unwrap_or("That doesn't look right. Could you check it?"),
+                        at.key("retry_text"),
+                    ),
                     next: go(self, at.key("next"), next),
                 })
             }
@@ -365,10 +380,10 @@ impl Compiler {
                 priority,
                 ..
             } => NodeKind::Escalate(Escalate {
-                text: text_or(
-                    text,
-                    "I'm bringing in a person from our team. They will see our conversation so far.",
-                ),
+                text: match text {
+                    Some(text) => self.template(text, at.key("text")),
+                    None => Template::literal(&self.handoff_text),
+                },
                 queue: self.queue(queue.as_deref(), at.key("queue")),
                 priority: priority.unwrap_or(Priority::Normal),
             }),
@@ -400,6 +415,7 @@ impl Compiler {
             if option.label.trim().is_empty() {
                 self.problem(opt_at.key("label"), "must not be empty");
             }
+            self.plain(&option.label, opt_at.key("label"));
             terms.push(&option.label);
             owner.push(i);
             for term in &option.match_terms {
@@ -497,6 +513,7 @@ impl Compiler {
             if e.answer.trim().is_empty() {
                 self.problem(at.key("answer"), "must not be empty");
             }
+            self.plain(&e.answer, at.key("answer"));
             self.terms(&e.match_terms, &at.key("match"));
         }
         let compiled = entries
@@ -629,7 +646,19 @@ impl Compiler {
         }
     }
 
-    pub(crate) fn regex(&mut self, pattern: &str, at: JsonPath) -> Option<Regex> {
+    /// Texts that are shown as written: a `{{placeholder}}` there would reach the visitor
+    /// unfilled, so it is an error rather than a surprise.
+    pub(crate) fn plain(&mut self, text: &str, at: JsonPath) {
+        if text.contains("{{") {
+            self.problem(
+                at,
+                "placeholders are not filled in this text: remove the `{{…}}`",
+            );
+        }
+    }
+
+    /// Compiles a pattern that must match the whole (trimmed) answer.
+    pub(crate) fn whole_match_regex(&mut self, pattern: &str, at: JsonPath) -> Option<Regex> {
         if pattern.len() > MAX_PATTERN_BYTES {
             self.problem(
                 at,
@@ -640,7 +669,11 @@ impl Compiler {
             );
             return None;
         }
-        match RegexBuilder::new(pattern)
+        self.regex(&format!("^(?:{pattern})$"), pattern, at)
+    }
+
+    fn regex(&mut self, anchored: &str, pattern: &str, at: JsonPath) -> Option<Regex> {
+        match RegexBuilder::new(anchored)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
         {

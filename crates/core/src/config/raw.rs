@@ -59,14 +59,16 @@ pub struct RawSite {
     /// but the server's own origin.
     #[serde(default)]
     pub origins: Vec<String>,
-    /// First bot message when a conversation starts. Default: `Hi! How can I help?`
+    /// First bot message when a conversation starts (plain text). Default: `Hi! How can I help?`
     #[serde(default)]
     pub greeting: Option<String>,
-    /// Said when the bot does not understand. Default: `Sorry, I didn't understand that.`
+    /// Said when the bot does not understand (plain text, no placeholders). Default:
+    /// `Sorry, I didn't understand that.`
     #[serde(default)]
     pub fallback_text: Option<String>,
-    /// Said when the conversation is handed to a person. Default: `I'm bringing in a person
-    /// from our team. They will see our conversation so far.`
+    /// Said when a trigger hands the conversation to a person, and the default text of
+    /// `escalate` nodes (plain text). Default: `I'm bringing in a person from our team. They
+    /// will see our conversation so far.`
     #[serde(default)]
     pub handoff_text: Option<String>,
 }
@@ -164,7 +166,8 @@ pub enum RawNode {
         /// How the answer is checked. Default: any non-empty text.
         #[serde(default)]
         validate: Option<RawValidation>,
-        /// Said when the answer is invalid. Default: `That doesn't look right. Could you check it?`
+        /// Said when the answer is invalid; placeholders are filled. Default: `That doesn't look
+        /// right. Could you check it?`
         #[serde(default)]
         retry_text: Option<String>,
         /// Node to go to once a valid answer is stored.
@@ -186,8 +189,8 @@ pub enum RawNode {
     Fetch {
         /// Node id.
         id: String,
-        /// URL template, `https://` (or `http://` on localhost); `{{field}}` values are
-        /// percent-encoded.
+        /// URL template starting with `https://` (or `http://localhost`, `http://127.0.0.1`);
+        /// `{{field}}` values are percent-encoded.
         url: String,
         /// HTTP method. Default: `GET`.
         #[serde(default)]
@@ -200,7 +203,8 @@ pub enum RawNode {
         text: Option<String>,
         /// Node to go to on success.
         next: String,
-        /// Node to go to when the call fails or a mapped value is missing.
+        /// Node to go to when the call fails, or a mapped value is missing, null, an object or
+        /// an array.
         on_error: String,
     },
     /// The bot offers to bring in a person.
@@ -382,7 +386,8 @@ pub enum RawCondition {
 pub struct RawProfileMatch {
     /// Attribute name, e.g. `tier`.
     pub attribute: String,
-    /// The attribute equals this value.
+    /// The attribute equals this value (strings compare ignoring ASCII case and surrounding
+    /// spaces).
     #[serde(default)]
     pub equals: Option<serde_json::Value>,
     /// The attribute equals one of these values.
@@ -447,7 +452,7 @@ pub struct RawEscalate {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawOffer {
-    /// The offer. Default: `Would you like to talk to a person?`
+    /// The offer (plain text). Default: `Would you like to talk to a person?`
     #[serde(default)]
     pub text: Option<String>,
     /// Queue if accepted. Default: `general`.
@@ -534,7 +539,8 @@ pub struct RawRedaction {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawPattern {
-    /// Name; matches are replaced by `[name]`. 1–32 characters of `a-z`, `0-9`, `_`, `-`.
+    /// Name; matches are replaced by `[name]`. 1–32 characters of `a-z`, `0-9`, `_`, `-`,
+    /// with at most 6 digits (so a marker never looks like a phone or card number).
     pub name: String,
     /// Regular expression (linear-time dialect, at most 512 bytes).
     pub pattern: String,

@@ -239,14 +239,19 @@ impl Compiler {
                 queue: self.queue(e.queue.as_deref(), at.key("escalate").key("queue")),
                 priority: e.priority.unwrap_or(Priority::Normal),
             },
-            Some(RawAction::Offer(o)) => Action::Offer {
-                text: o
-                    .text
-                    .clone()
-                    .unwrap_or_else(|| "Would you like to talk to a person?".to_owned()),
-                queue: self.queue(o.queue.as_deref(), at.key("offer").key("queue")),
-                priority: o.priority.unwrap_or(Priority::Normal),
-            },
+            Some(RawAction::Offer(o)) => {
+                if let Some(text) = &o.text {
+                    self.plain(text, at.key("offer").key("text"));
+                }
+                Action::Offer {
+                    text: o
+                        .text
+                        .clone()
+                        .unwrap_or_else(|| "Would you like to talk to a person?".to_owned()),
+                    queue: self.queue(o.queue.as_deref(), at.key("offer").key("queue")),
+                    priority: o.priority.unwrap_or(Priority::Normal),
+                }
+            }
         }
     }
 

@@ -17,7 +17,7 @@ pub struct Ask {
     /// How the answer is checked.
     pub validate: Validation,
     /// Said when the answer is invalid.
-    pub retry_text: String,
+    pub retry_text: Template,
     /// Where to go once answered.
     pub next: NodeId,
 }
@@ -36,7 +36,7 @@ pub enum Validation {
         /// Inclusive upper bound.
         max: Option<f64>,
     },
-    /// A regular expression the whole trimmed answer must match.
+    /// A regular expression the whole trimmed answer must match (compiled anchored).
     Pattern(Regex),
 }
 
@@ -54,9 +54,8 @@ impl Validation {
                     n.is_finite() && min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
                 })
             }
-            Validation::Pattern(re) => re
-                .find(answer)
-                .is_some_and(|m| m.start() == 0 && m.end() == answer.len()),
+            // Compiled anchored (`^(?:…)$`), so a match is a whole-answer match.
+            Validation::Pattern(re) => re.is_match(answer),
         }
     }
 }
@@ -88,7 +87,7 @@ impl Ask {
             Next::Go(self.next)
         } else {
             turn.count_fallback();
-            turn.say_plain(&self.retry_text);
+            turn.say(&self.retry_text, &[]);
             Next::Stay
         }
     }
@@ -108,7 +107,7 @@ mod tests {
             max: Some(10.0),
         };
         assert!(n.accepts("7") && !n.accepts("11") && !n.accepts("seven") && !n.accepts("NaN"));
-        let p = Validation::Pattern(Regex::new("(?i)[a-z]{2}[0-9]{6}").unwrap());
+        let p = Validation::Pattern(Regex::new("^(?:(?i)[a-z]{2}[0-9]{6})$").unwrap());
         assert!(p.accepts("ab123456") && !p.accepts("ab1234567") && !p.accepts("xab123456"));
         assert!(!Validation::Any.accepts(""));
     }

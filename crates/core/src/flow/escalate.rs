@@ -2,6 +2,7 @@
 
 use crate::config::raw::Priority;
 use crate::conversation::Turn;
+use crate::template::Template;
 
 use super::Next;
 
@@ -9,7 +10,7 @@ use super::Next;
 #[derive(Debug, Clone)]
 pub struct Escalate {
     /// Said before handing over.
-    pub text: String,
+    pub text: Template,
     /// Target queue.
     pub queue: String,
     /// Ticket priority.
@@ -18,7 +19,7 @@ pub struct Escalate {
 
 impl Escalate {
     pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
-        turn.say_plain(&self.text);
+        turn.say(&self.text, &[]);
         Next::Escalate {
             queue: self.queue.clone(),
             priority: self.priority,
