@@ -134,6 +134,9 @@ pub enum VisitorFrame {
     Typing,
     /// The rating after the agent closed.
     Csat {
+        /// Client-generated id (a retry is recorded once).
+        #[serde(default)]
+        id: Option<String>,
         /// 1 (bad) to 5 (great).
         score: u8,
         /// Optional words.
@@ -268,12 +271,114 @@ pub struct QueueItem {
     pub reason: String,
     /// Ms since the Unix epoch.
     pub created_at: Millis,
+    /// The visitor's name, if the profile has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the profile was verified.
+    #[serde(default)]
+    pub verified: bool,
+    /// `true` when it arrived while no agent was online.
+    #[serde(default)]
+    pub offline: bool,
+}
+
+/// A stored message as an agent sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    /// Sequence number in the conversation.
+    pub seq: u64,
+    /// Author.
+    pub from: Author,
+    /// Text (show as text, never as HTML).
+    pub text: String,
+    /// Ms since the Unix epoch.
+    pub at: Millis,
+    /// The server's sentiment score for visitor free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<f32>,
+    /// The sender's client id (lets a sender recognise its own message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Everything the agent workspace shows for a claimed ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    /// Ticket id.
+    pub ticket: String,
+    /// Queue.
+    pub queue: String,
+    /// Priority the server computed.
+    pub priority: Priority,
+    /// Created (ms since the Unix epoch).
+    pub created_at: Millis,
+    /// Why it escalated, in one line.
+    pub reason: String,
+    /// The widget's handoff: transcript, profile, trace, summary, fields, variants.
+    pub handoff: Handoff,
+    /// Whether the profile came in a valid signed token.
+    pub verified: bool,
+    /// The server's own re-run of the triggers over the transcript.
+    pub server_trace: Vec<Firing>,
+    /// How the widget's claim and the server's re-run differ, if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<String>,
+    /// The whole thread so far, transcript first.
+    pub messages: Vec<MessageView>,
+    /// Reply scripts with placeholders filled from the profile and fields.
+    pub scripts: Vec<crate::aids::SuggestedScript>,
+    /// Knowledge-base links matching the conversation.
+    pub kb: Vec<KbLinkView>,
+    /// The brand-voice guide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand_voice: Option<BrandVoiceView>,
+}
+
+/// A knowledge-base link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KbLinkView {
+    /// Title.
+    pub title: String,
+    /// URL.
+    pub url: String,
+}
+
+/// The brand-voice guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrandVoiceView {
+    /// Tone.
+    pub tone: String,
+    /// Do.
+    pub dos: Vec<String>,
+    /// Don't.
+    pub donts: Vec<String>,
 }
 
 /// Frames the server sends an agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerToAgent {
+    /// Login accepted.
+    Welcome {
+        /// The agent's name.
+        name: String,
+    },
+    /// A claimed ticket, in full (sent on claim, and again on a repeated claim after a
+    /// reconnect).
+    Ticket {
+        /// The ticket.
+        view: Box<TicketView>,
+    },
+    /// The ticket was closed.
+    Closed {
+        /// Ticket id.
+        ticket: String,
+    },
+    /// The visitor is typing.
+    Typing {
+        /// Ticket id.
+        ticket: String,
+    },
     /// The whole queue, after login.
     QueueSnapshot {
         /// Waiting tickets, most urgent first.
@@ -304,6 +409,9 @@ pub enum ServerToAgent {
         id: Option<String>,
         /// Ms since the Unix epoch.
         at: Millis,
+        /// The server's sentiment score for visitor text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sentiment: Option<f32>,
     },
     /// Something went wrong.
     Error {

@@ -29,6 +29,34 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the human-chat server: widget socket, agent workspace, public config.
+    Serve {
+        /// The site config file.
+        #[arg(long, default_value = "site.json")]
+        config: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Directory for the database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// File holding the secret that signs visitor profile tokens (HS256); also read from
+        /// the `BATON_JWT_SECRET` environment variable.
+        #[arg(long)]
+        jwt_secret_file: Option<PathBuf>,
+        /// Built agent workspace to serve at /console.
+        #[arg(long)]
+        console: Option<PathBuf>,
+        /// Directory to serve at /static (loader script, demo page).
+        #[arg(long = "static")]
+        static_dir: Option<PathBuf>,
+    },
+    /// Manage agent logins.
+    Agent {
+        /// What to do.
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
     /// Validate a site config; print a summary, or every problem with its path and position.
     Check {
         /// The config file.
@@ -68,6 +96,23 @@ pub enum Command {
     },
 }
 
+/// `baton agent …`.
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Create an agent login. The password is read from the first line of standard input
+    /// with `--password-stdin`; otherwise a random one is made and printed once.
+    Add {
+        /// Login and display name.
+        name: String,
+        /// Directory of the database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
 /// Flowchart output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChartFormat {
@@ -86,6 +131,32 @@ pub fn run(
     err: &mut dyn Write,
 ) -> ExitCode {
     let result = match cli.command {
+        Command::Serve {
+            config,
+            addr,
+            data,
+            jwt_secret_file,
+            console,
+            static_dir,
+        } => crate::run::serve_command(crate::run::ServeArgs {
+            config,
+            addr,
+            data,
+            jwt_secret_file,
+            console,
+            static_dir,
+        })
+        .map_err(Failure::Usage),
+        Command::Agent {
+            command:
+                AgentCommand::Add {
+                    name,
+                    data,
+                    password_stdin,
+                },
+        } => {
+            crate::run::add_agent(&name, &data, password_stdin, input, out).map_err(Failure::Usage)
+        }
         Command::Check { config } => check(&config, out, err),
         Command::Schema { output } => write_output(output.as_deref(), &schema_json(), out),
         Command::Flowchart {

@@ -1,0 +1,205 @@
+//! The HTTP side: routes, login, the public config, static files, metrics, and the demo
+//! shop's pretend API.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::state::{AppState, now};
+use crate::store::StoreError;
+
+/// Largest HTTP request body accepted (login, config).
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route of the server.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .route("/api/config", get(public_config))
+        .route("/api/sites/{site}/config", get(site_config))
+        .route("/schema.json", get(schema))
+        .route("/api/login", post(login))
+        .route("/ws/visitor", get(crate::visitor::upgrade))
+        .route("/ws/agent", get(crate::agent::upgrade))
+        .route("/demo/api/orders/{order}", get(demo_order))
+        .route("/demo/api/password-reset", post(demo_reset));
+    router = match &state.console_dir {
+        Some(dir) => router.nest_service(
+            "/console",
+            ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+        ),
+        None => router
+            .route("/console", get(console_missing))
+            .route("/console/{*rest}", get(console_missing)),
+    };
+    if let Some(dir) = &state.static_dir {
+        router = router.nest_service("/static", ServeDir::new(dir));
+    }
+    router
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// One error type for handlers: internals are logged once, clients get a plain message.
+#[derive(Debug)]
+pub enum AppError {
+    /// Bad credentials.
+    Unauthorized,
+    /// Not here.
+    NotFound,
+    /// Storage or another internal failure.
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "wrong name or password"),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the server had a problem; please retry",
+                )
+            }
+        };
+        (status, Json(json!({ "error": message }))).into_response()
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn public_config(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        Json(state.site.public_config.clone()),
+    )
+}
+
+async fn site_config(
+    State(state): State<AppState>,
+    Path(site): Path<String>,
+) -> Result<Response, AppError> {
+    if site != state.site.site.id {
+        return Err(AppError::NotFound);
+    }
+    Ok(public_config(State(state)).await.into_response())
+}
+
+async fn schema() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/schema+json")],
+        crate::cli::schema_json(),
+    )
+}
+
+async fn console_missing() -> impl IntoResponse {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(
+            "<!doctype html><title>Baton</title><p>The agent workspace is not built. Run <code>cargo xtask demo</code>, or start <code>baton serve</code> with <code>--console DIR</code>.</p>",
+        ),
+    )
+}
+
+/// Login form.
+#[derive(Debug, Deserialize)]
+pub struct Login {
+    /// Agent name.
+    pub name: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Login answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Session {
+    /// Bearer token for `/ws/agent`.
+    pub token: String,
+    /// Agent name.
+    pub name: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Json(form): Json<Login>,
+) -> Result<Json<Session>, AppError> {
+    let agent = state.store.agent_by_name(&form.name).await?;
+    // Verify against a real hash even for unknown names, so timing does not reveal them.
+    let hash = agent
+        .as_ref()
+        .map_or(crate::auth::DUMMY_HASH.to_owned(), |a| {
+            a.password_hash.clone()
+        });
+    let password = form.password;
+    let ok = tokio::task::spawn_blocking(move || crate::auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(agent) = agent.filter(|_| ok) else {
+        tracing::info!("failed agent login");
+        return Err(AppError::Unauthorized);
+    };
+    let token = crate::secret::random_token(32).map_err(|e| AppError::Internal(e.to_string()))?;
+    let at = now();
+    let lasts = u64::try_from(state.limits.session.as_millis()).unwrap_or(u64::MAX);
+    state
+        .store
+        .add_session(
+            &crate::secret::token_hash(&token),
+            &agent.id,
+            at,
+            at.saturating_add(lasts),
+        )
+        .await?;
+    tracing::info!(agent = %agent.name, "agent logged in");
+    Ok(Json(Session {
+        token,
+        name: agent.name,
+    }))
+}
+
+/// The demo shop's order API, for the example config's `fetch` node: orders whose number
+/// ends in 0 do not exist; the rest are on their way.
+async fn demo_order(Path(order): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    if order.ends_with('0') || order.len() > 32 {
+        return Err(AppError::NotFound);
+    }
+    let status = if order.ends_with(['1', '2', '3']) {
+        "delayed at the depot"
+    } else {
+        "out for delivery"
+    };
+    Ok(Json(
+        json!({ "order": order, "status": status, "eta": "tomorrow before 6 pm" }),
+    ))
+}
+
+/// The demo shop's password-reset API.
+async fn demo_reset() -> Json<serde_json::Value> {
+    Json(json!({ "sent": true, "expires_in_minutes": 30 }))
+}

@@ -1,0 +1,239 @@
+//! Turning a widget's handoff into a ticket the server trusts: verify the profile token,
+//! re-run the triggers over the transcript with the same engine, set queue and priority
+//! from the server's own result, and note where the widget's claim differs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use baton_core::config::raw::Priority;
+use baton_core::conversation::{Conversation, Event, Reason};
+use baton_core::flow::NodeKind;
+use baton_core::protocol::Handoff;
+use baton_core::transcript::Author;
+use baton_core::trigger::{Action, Firing};
+use baton_core::{Millis, Site, sentiment};
+
+use crate::token;
+
+/// Most transcript entries a handoff may carry.
+pub const MAX_ENTRIES: usize = 1_000;
+
+/// What the server concluded from a handoff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Whether the profile token verified.
+    pub verified: bool,
+    /// Profile attributes the server trusts (from the token; empty when unverified).
+    pub trusted: BTreeMap<String, serde_json::Value>,
+    /// The server's re-run.
+    pub server_trace: Vec<Firing>,
+    /// Where the widget's claim and the re-run differ.
+    pub disagreement: Option<String>,
+    /// Queue to route to.
+    pub queue: String,
+    /// Priority before waiting time.
+    pub priority: Priority,
+    /// The server's sentiment per transcript entry (visitor free text only).
+    pub sentiments: Vec<Option<f32>>,
+    /// Why the token was refused, for the log.
+    pub token_error: Option<token::TokenError>,
+}
+
+/// A handoff the server will not take.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Rejected {
+    /// For another site.
+    #[error("this server serves site `{0}`")]
+    WrongSite(String),
+    /// Transcript too long.
+    #[error("the transcript has more than {MAX_ENTRIES} entries")]
+    TooLong,
+    /// A message over the size limit.
+    #[error("a transcript message is longer than {0} bytes")]
+    MessageTooLong(usize),
+}
+
+/// Checks a handoff's shape.
+pub fn check(handoff: &Handoff, site: &Site, message_bytes: usize) -> Result<(), Rejected> {
+    if handoff.site != site.id {
+        return Err(Rejected::WrongSite(site.id.clone()));
+    }
+    if handoff.transcript.entries.len() > MAX_ENTRIES {
+        return Err(Rejected::TooLong);
+    }
+    if handoff
+        .transcript
+        .entries
+        .iter()
+        .any(|e| e.text.len() > message_bytes)
+    {
+        return Err(Rejected::MessageTooLong(message_bytes));
+    }
+    Ok(())
+}
+
+/// Assesses a handoff at `now`.
+pub fn assess(
+    handoff: &Handoff,
+    site: &Arc<Site>,
+    secret: Option<&[u8]>,
+    now: Millis,
+) -> Assessment {
+    let (trusted, token_error) = match (&handoff.token, secret) {
+        (Some(token), Some(secret)) => match token::verify(token, secret, &site.id, now / 1000) {
+            Ok(claims) => (claims, None),
+            Err(e) => (BTreeMap::new(), Some(e)),
+        },
+        (Some(_), None) => (BTreeMap::new(), Some(token::TokenError::Signature)),
+        (None, _) => (BTreeMap::new(), None),
+    };
+    let verified = handoff.token.is_some() && token_error.is_none();
+    let server_trace = rerun(handoff, site, &trusted);
+    let disagreement = compare(&handoff.trace, &server_trace);
+    let sentiments = handoff
+        .transcript
+        .entries
+        .iter()
+        .map(|e| {
+            (e.from == Author::Visitor && e.sentiment.is_some()).then(|| sentiment::score(&e.text))
+        })
+        .collect::<Vec<_>>();
+    let (queue, priority) = route(handoff, site, &server_trace, &sentiments);
+    Assessment {
+        verified,
+        trusted,
+        server_trace,
+        disagreement,
+        queue,
+        priority,
+        sentiments,
+        token_error,
+    }
+}
+
+/// Replays the visitor's side of the transcript through the engine: only signed profile
+/// attributes count, so an unsigned "tier: vip" cannot buy priority.
+fn rerun(
+    handoff: &Handoff,
+    site: &Arc<Site>,
+    trusted: &BTreeMap<String, serde_json::Value>,
+) -> Vec<Firing> {
+    let mut chat = Conversation::new(Arc::clone(site), &handoff.visitor);
+    let start = handoff.started_at;
+    chat.handle(Event::Start { page: None }, start);
+    if !trusted.is_empty() {
+        chat.handle(
+            Event::Profile {
+                attributes: trusted.clone(),
+                verified: true,
+            },
+            start,
+        );
+    }
+    for entry in handoff
+        .transcript
+        .entries
+        .iter()
+        .filter(|e| e.from == Author::Visitor)
+    {
+        // Timers that fell due before this message fire first, as they did in the browser.
+        chat.handle(Event::Timer, entry.at);
+        chat.handle(
+            Event::Text {
+                text: entry.text.clone(),
+            },
+            entry.at,
+        );
+        if chat.escalation().is_some() {
+            break;
+        }
+    }
+    chat.firings().to_vec()
+}
+
+fn compare(claimed: &[Firing], server: &[Firing]) -> Option<String> {
+    let claimed: BTreeSet<&str> = claimed.iter().map(|f| f.trigger.as_str()).collect();
+    let server: BTreeSet<&str> = server.iter().map(|f| f.trigger.as_str()).collect();
+    let only_widget: Vec<String> = claimed
+        .difference(&server)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let only_server: Vec<String> = server
+        .difference(&claimed)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let mut parts = Vec::new();
+    if !only_widget.is_empty() {
+        parts.push(format!(
+            "the widget reported {} but the server's re-run did not fire {}",
+            only_widget.join(", "),
+            if only_widget.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if !only_server.is_empty() {
+        parts.push(format!(
+            "the server's re-run also fired {}",
+            only_server.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Queue and priority from the server's view: the strongest escalation the re-run found, or
+/// the config's own setting for the node or offer the widget names; never a value the widget
+/// merely claims. Very negative sentiment raises normal and low priority to high.
+fn route(
+    handoff: &Handoff,
+    site: &Site,
+    server: &[Firing],
+    sentiments: &[Option<f32>],
+) -> (String, Priority) {
+    let escalations = server.iter().filter_map(|f| match &f.action {
+        Action::Escalate { queue, priority } => Some((queue.clone(), *priority)),
+        Action::Offer { .. } => None,
+    });
+    let from_config = || match &handoff.escalation.reason {
+        Reason::Flow { node } => site
+            .flow
+            .nodes
+            .iter()
+            .find(|n| &n.id == node)
+            .and_then(|n| match &n.kind {
+                NodeKind::Escalate(e) => Some((e.queue.clone(), e.priority)),
+                _ => None,
+            }),
+        Reason::AcceptedOffer { firing } | Reason::Trigger { firing } => site
+            .triggers
+            .iter()
+            .find(|t| t.id == firing.trigger)
+            .map(|t| match &t.action {
+                Action::Escalate { queue, priority }
+                | Action::Offer {
+                    queue, priority, ..
+                } => (queue.clone(), *priority),
+            }),
+    };
+    let (queue, mut priority) = escalations
+        .max_by_key(|(_, p)| *p)
+        .or_else(from_config)
+        .unwrap_or_else(|| ("general".to_owned(), Priority::Normal));
+    let lowest = sentiments.iter().flatten().copied().fold(0.0_f32, f32::min);
+    if lowest < -0.5 && priority < Priority::High {
+        priority = Priority::High;
+    }
+    (queue, priority)
+}
+
+/// Sort key for the queue: priority first, then waiting time; every 10 minutes of waiting
+/// counts as one priority step, so nobody waits forever behind a stream of urgent tickets.
+pub fn queue_key(priority: Priority, created_at: Millis, now: Millis) -> i64 {
+    const STEP_MS: i64 = 10 * 60 * 1000;
+    let rank = match priority {
+        Priority::Low => 0,
+        Priority::Normal => 1,
+        Priority::High => 2,
+        Priority::Urgent => 3,
+    };
+    let waited = i64::try_from(now.saturating_sub(created_at)).unwrap_or(i64::MAX);
+    -(rank * STEP_MS).saturating_add(waited)
+}

@@ -1,0 +1,149 @@
+//! The long-running commands: `baton serve` and `baton agent add`. They own a tokio runtime;
+//! the rest of the CLI stays synchronous.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use tokio::net::TcpListener;
+
+use crate::serve::{Options, serve, state};
+use crate::state::Limits;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{AgentRow, Store, StoreError};
+
+/// Arguments of `baton serve`.
+#[derive(Debug)]
+pub struct ServeArgs {
+    /// Config file.
+    pub config: PathBuf,
+    /// Listen address.
+    pub addr: String,
+    /// Data directory.
+    pub data: PathBuf,
+    /// Secret file.
+    pub jwt_secret_file: Option<PathBuf>,
+    /// Console dist.
+    pub console: Option<PathBuf>,
+    /// Static dir.
+    pub static_dir: Option<PathBuf>,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn serve_command(args: ServeArgs) -> Result<(), String> {
+    let secret = match (&args.jwt_secret_file, std::env::var("BATON_JWT_SECRET")) {
+        (Some(path), _) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+                .trim()
+                .as_bytes()
+                .to_vec(),
+        ),
+        (None, Ok(secret)) if !secret.is_empty() => Some(secret.into_bytes()),
+        _ => None,
+    };
+    runtime()?.block_on(async move {
+        let state = state(Options {
+            config: args.config,
+            data: args.data,
+            secret,
+            console_dir: args.console,
+            static_dir: args.static_dir,
+            limits: Limits::default(),
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        let listener = TcpListener::bind(&args.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        // The first line on stdout is the address: scripts and tests read it (with port 0).
+        println!("baton: listening on http://{local}");
+        let _ = std::io::stdout().flush();
+        tracing::info!(addr = %local, site = %state.site.site.id, "serving");
+        serve(listener, state, shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// Creates an agent login.
+pub fn add_agent(
+    name: &str,
+    data: &Path,
+    password_stdin: bool,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    if name.trim().is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+        return Err("an agent name is 1–64 printable characters".to_owned());
+    }
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        input
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        let password = line.trim_end_matches(['\n', '\r']).to_owned();
+        if password.chars().count() < 8 {
+            return Err("the password must be at least 8 characters".to_owned());
+        }
+        (password, false)
+    } else {
+        (
+            crate::secret::random_token(12).map_err(|e| e.to_string())?,
+            true,
+        )
+    };
+    let hash = crate::auth::hash_password(&password)?;
+    let id = crate::secret::random_id("a").map_err(|e| e.to_string())?;
+    runtime()?.block_on(async {
+        let store = SqliteStore::open(data).await.map_err(|e| e.to_string())?;
+        let agent = AgentRow {
+            id,
+            name: name.to_owned(),
+            password_hash: hash,
+        };
+        match store.add_agent(agent, crate::state::now()).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Exists(name)) => Err(format!("an agent named `{name}` already exists")),
+            Err(e) => Err(e.to_string()),
+        }
+    })?;
+    writeln!(out, "agent `{name}` added").map_err(|e| e.to_string())?;
+    if generated {
+        writeln!(
+            out,
+            "password: {password}  (shown once; keep it somewhere safe)"
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,325 @@
+//! Durable storage of tickets, messages, agents and sessions, behind one small trait.
+//!
+//! [`Store`] is what the server needs and nothing more; [`sqlite::SqliteStore`] implements it
+//! (WAL, `synchronous=FULL`, embedded migrations). Every write that the server acknowledges
+//! to a client has been committed first. Message delivery is exactly-once because a
+//! message's client-generated id is unique per ticket: a retry finds the stored row and gets
+//! the same sequence number back instead of a second copy.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use baton_core::Millis;
+use baton_core::config::raw::Priority;
+use baton_core::protocol::{Handoff, Misfire};
+use baton_core::transcript::Author;
+use baton_core::trigger::Firing;
+use serde::{Deserialize, Serialize};
+
+/// Where a ticket is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for an agent while agents are online.
+    Queued,
+    /// Created while no agent was online; waits for the next agent.
+    Offline,
+    /// An agent has it.
+    Claimed,
+    /// Finished.
+    Closed,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Offline => "offline",
+            Status::Claimed => "claimed",
+            Status::Closed => "closed",
+        }
+    }
+
+    fn parse(s: &str) -> Status {
+        match s {
+            "offline" => Status::Offline,
+            "claimed" => Status::Claimed,
+            "closed" => Status::Closed,
+            _ => Status::Queued,
+        }
+    }
+}
+
+/// A ticket to create from a handoff.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// New ticket id.
+    pub id: String,
+    /// Site id.
+    pub site: String,
+    /// The widget's idempotency key for the handoff.
+    pub handoff_id: String,
+    /// Bearer token the visitor resumes with.
+    pub resume_token: String,
+    /// Target queue.
+    pub queue: String,
+    /// Priority the server computed.
+    pub priority: Priority,
+    /// Queued or offline.
+    pub status: Status,
+    /// The payload as received.
+    pub handoff: Handoff,
+    /// Whether the profile token verified.
+    pub verified: bool,
+    /// The server's own re-run of the triggers.
+    pub server_trace: Vec<Firing>,
+    /// Set when the widget's claim and the server's re-run differ.
+    pub disagreement: Option<String>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Sentiment of each transcript entry as the server scored it.
+    pub sentiments: Vec<Option<f32>>,
+}
+
+/// A stored ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// Ticket id (also the conversation id).
+    pub id: String,
+    /// Site id.
+    pub site: String,
+    /// Resume token.
+    #[serde(skip)]
+    pub resume_token: String,
+    /// Queue.
+    pub queue: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Status.
+    pub status: Status,
+    /// The handoff payload.
+    pub handoff: Handoff,
+    /// Profile verified by token.
+    pub verified: bool,
+    /// Server re-run.
+    pub server_trace: Vec<Firing>,
+    /// Widget/server disagreement.
+    pub disagreement: Option<String>,
+    /// Created.
+    pub created_at: Millis,
+    /// Claimed.
+    pub claimed_at: Option<Millis>,
+    /// Agent id holding it.
+    pub claimed_by: Option<String>,
+    /// First agent message.
+    pub first_reply_at: Option<Millis>,
+    /// Closed.
+    pub closed_at: Option<Millis>,
+    /// Resolution text.
+    pub resolution: Option<String>,
+    /// Rating 1–5.
+    pub csat: Option<u8>,
+    /// Rating comment.
+    pub csat_comment: Option<String>,
+    /// Misfire flag.
+    pub misfire: Option<Misfire>,
+    /// Address left while offline.
+    pub email: Option<String>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// Ticket id.
+    pub ticket: String,
+    /// Sequence number, from 1, gapless per ticket.
+    pub seq: u64,
+    /// Client-generated id.
+    pub client_id: String,
+    /// Author.
+    pub author: Author,
+    /// Text.
+    pub text: String,
+    /// Time.
+    pub at: Millis,
+    /// Sentiment (visitor text only).
+    pub sentiment: Option<f32>,
+}
+
+/// An agent account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRow {
+    /// Id.
+    pub id: String,
+    /// Login and display name.
+    pub name: String,
+    /// argon2 PHC string.
+    pub password_hash: String,
+}
+
+/// Result of a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// Now yours.
+    Claimed,
+    /// Already yours.
+    AlreadyYours,
+    /// Another agent has it.
+    Taken,
+    /// Closed or missing.
+    Unavailable,
+}
+
+/// A storage failure. Details are for logs, not for clients.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored JSON column did not parse.
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A name that must be unique is taken.
+    #[error("`{0}` already exists")]
+    Exists(String),
+}
+
+/// What the server needs from storage.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a ticket with its transcript as messages 1..=n, or returns the ticket an
+    /// earlier handoff with the same `(site, handoff_id)` created. `true` when created now.
+    async fn create_ticket(&self, ticket: NewTicket) -> Result<(Ticket, bool), StoreError>;
+    /// A ticket by id.
+    async fn ticket(&self, id: &str) -> Result<Option<Ticket>, StoreError>;
+    /// A ticket by resume token.
+    async fn ticket_by_resume(&self, token: &str) -> Result<Option<Ticket>, StoreError>;
+    /// Tickets not closed, oldest first.
+    async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
+    /// Appends a message, or returns the one stored earlier with the same client id.
+    /// `true` when stored now.
+    async fn append_message(
+        &self,
+        message: NewMessage<'_>,
+    ) -> Result<(StoredMessage, bool), StoreError>;
+    /// Messages with `seq > after`, in order.
+    async fn messages_after(
+        &self,
+        ticket: &str,
+        after: u64,
+    ) -> Result<Vec<StoredMessage>, StoreError>;
+    /// Gives a queued ticket to an agent.
+    async fn claim(&self, ticket: &str, agent: &str, at: Millis) -> Result<Claim, StoreError>;
+    /// Closes a ticket the agent holds; `false` if they do not hold it.
+    async fn close(
+        &self,
+        ticket: &str,
+        agent: &str,
+        resolution: &str,
+        at: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Puts a ticket the agent holds back in the queue, in another queue.
+    async fn transfer(&self, ticket: &str, agent: &str, queue: &str) -> Result<bool, StoreError>;
+    /// Records the visitor's rating of a closed ticket (once).
+    async fn rate(
+        &self,
+        ticket: &str,
+        score: u8,
+        comment: Option<&str>,
+    ) -> Result<bool, StoreError>;
+    /// Records an agent's misfire flag.
+    async fn flag_misfire(&self, ticket: &str, misfire: Misfire) -> Result<bool, StoreError>;
+    /// Records the address a visitor left while no agent was online.
+    async fn leave_email(&self, ticket: &str, email: &str) -> Result<bool, StoreError>;
+    /// Moves every offline ticket to the queue (an agent came online).
+    async fn wake_offline(&self) -> Result<u64, StoreError>;
+    /// Creates an agent; [`StoreError::Exists`] if the name is taken.
+    async fn add_agent(&self, agent: AgentRow, at: Millis) -> Result<(), StoreError>;
+    /// An agent by name.
+    async fn agent_by_name(&self, name: &str) -> Result<Option<AgentRow>, StoreError>;
+    /// Stores a session (by token hash).
+    async fn add_session(
+        &self,
+        token_hash: &str,
+        agent: &str,
+        at: Millis,
+        expires: Millis,
+    ) -> Result<(), StoreError>;
+    /// The agent of a live session.
+    async fn session_agent(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<AgentRow>, StoreError>;
+}
+
+/// A message to append.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    /// Ticket id.
+    pub ticket: &'a str,
+    /// Client-generated id.
+    pub client_id: &'a str,
+    /// Author.
+    pub author: Author,
+    /// Text.
+    pub text: &'a str,
+    /// Time.
+    pub at: Millis,
+    /// Sentiment.
+    pub sentiment: Option<f32>,
+}
+
+fn author_str(author: Author) -> &'static str {
+    match author {
+        Author::Visitor => "visitor",
+        Author::Bot => "bot",
+        Author::Agent => "agent",
+        Author::System => "system",
+    }
+}
+
+fn parse_author(s: &str) -> Author {
+    match s {
+        "visitor" => Author::Visitor,
+        "bot" => Author::Bot,
+        "agent" => Author::Agent,
+        _ => Author::System,
+    }
+}
+
+fn priority_rank(p: Priority) -> i64 {
+    match p {
+        Priority::Low => 0,
+        Priority::Normal => 1,
+        Priority::High => 2,
+        Priority::Urgent => 3,
+    }
+}
+
+fn parse_priority(rank: i64) -> Priority {
+    match rank {
+        i64::MIN..=0 => Priority::Low,
+        1 => Priority::Normal,
+        2 => Priority::High,
+        _ => Priority::Urgent,
+    }
+}
+
+fn misfire_str(m: Misfire) -> &'static str {
+    match m {
+        Misfire::Needless => "needless",
+        Misfire::TooLate => "too_late",
+    }
+}
+
+fn parse_misfire(s: &str) -> Option<Misfire> {
+    match s {
+        "needless" => Some(Misfire::Needless),
+        "too_late" => Some(Misfire::TooLate),
+        _ => None,
+    }
+}

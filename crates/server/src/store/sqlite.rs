@@ -1,0 +1,406 @@
+//! [`Store`] on SQLite: one file, WAL journal, `synchronous=FULL`, migrations embedded in
+//! the binary.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use baton_core::Millis;
+use baton_core::protocol::Misfire;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool};
+
+use super::{
+    AgentRow, Claim, NewMessage, NewTicket, Status, Store, StoreError, StoredMessage, Ticket,
+    author_str, misfire_str, parse_author, parse_misfire, parse_priority, priority_rank,
+};
+
+/// SQLite-backed store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+const TICKET_COLUMNS: &str = "id, site, resume_token, queue, priority, status, handoff, verified, server_trace, \
+     disagreement, created_at, claimed_at, claimed_by, first_reply_at, closed_at, resolution, csat, \
+     csat_comment, misfire, email";
+
+impl SqliteStore {
+    /// Opens (creating if needed) `dir/baton.db` and runs migrations.
+    pub async fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(dir.join("baton.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    async fn ticket_where(&self, clause: &str, value: &str) -> Result<Option<Ticket>, StoreError> {
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {clause} = ?");
+        let row = sqlx::query(&sql)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| ticket_from_row(&r)).transpose()
+    }
+}
+
+fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
+    let millis = |name: &str| -> Result<Option<Millis>, sqlx::Error> {
+        Ok(row
+            .try_get::<Option<i64>, _>(name)?
+            .map(|v| v.max(0) as Millis))
+    };
+    Ok(Ticket {
+        id: row.try_get("id")?,
+        site: row.try_get("site")?,
+        resume_token: row.try_get("resume_token")?,
+        queue: row.try_get("queue")?,
+        priority: parse_priority(row.try_get("priority")?),
+        status: Status::parse(row.try_get::<&str, _>("status")?),
+        handoff: serde_json::from_str(row.try_get::<&str, _>("handoff")?)?,
+        verified: row.try_get::<i64, _>("verified")? != 0,
+        server_trace: serde_json::from_str(row.try_get::<&str, _>("server_trace")?)?,
+        disagreement: row.try_get("disagreement")?,
+        created_at: row.try_get::<i64, _>("created_at")?.max(0) as Millis,
+        claimed_at: millis("claimed_at")?,
+        claimed_by: row.try_get("claimed_by")?,
+        first_reply_at: millis("first_reply_at")?,
+        closed_at: millis("closed_at")?,
+        resolution: row.try_get("resolution")?,
+        csat: row
+            .try_get::<Option<i64>, _>("csat")?
+            .map(|v| v.clamp(0, 255) as u8),
+        csat_comment: row.try_get("csat_comment")?,
+        misfire: row
+            .try_get::<Option<&str>, _>("misfire")?
+            .and_then(parse_misfire),
+        email: row.try_get("email")?,
+    })
+}
+
+fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, StoreError> {
+    Ok(StoredMessage {
+        ticket: row.try_get("ticket")?,
+        seq: row.try_get::<i64, _>("seq")?.max(0) as u64,
+        client_id: row.try_get("client_id")?,
+        author: parse_author(row.try_get::<&str, _>("author")?),
+        text: row.try_get("text")?,
+        at: row.try_get::<i64, _>("at")?.max(0) as Millis,
+        sentiment: row
+            .try_get::<Option<f64>, _>("sentiment")?
+            .map(|s| s as f32),
+    })
+}
+
+fn i64_of(value: Millis) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_ticket(&self, new: NewTicket) -> Result<(Ticket, bool), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO tickets (id, site, handoff_id, resume_token, visitor, queue, priority, status, handoff, \
+             verified, server_trace, disagreement, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, handoff_id) DO NOTHING",
+        )
+        .bind(&new.id)
+        .bind(&new.site)
+        .bind(&new.handoff_id)
+        .bind(&new.resume_token)
+        .bind(&new.handoff.visitor)
+        .bind(&new.queue)
+        .bind(priority_rank(new.priority))
+        .bind(new.status.as_str())
+        .bind(serde_json::to_string(&new.handoff)?)
+        .bind(i64::from(new.verified))
+        .bind(serde_json::to_string(&new.server_trace)?)
+        .bind(&new.disagreement)
+        .bind(i64_of(new.created_at))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted {
+            for (i, entry) in new.handoff.transcript.entries.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&new.id)
+                .bind(i64::try_from(i + 1).unwrap_or(i64::MAX))
+                .bind(format!("transcript:{i}"))
+                .bind(author_str(entry.from))
+                .bind(&entry.text)
+                .bind(i64_of(entry.at))
+                .bind(new.sentiments.get(i).copied().flatten().map(f64::from))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND handoff_id = ?");
+        let row = sqlx::query(&sql)
+            .bind(&new.site)
+            .bind(&new.handoff_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((ticket_from_row(&row)?, inserted))
+    }
+
+    async fn ticket(&self, id: &str) -> Result<Option<Ticket>, StoreError> {
+        self.ticket_where("id", id).await
+    }
+
+    async fn ticket_by_resume(&self, token: &str) -> Result<Option<Ticket>, StoreError> {
+        self.ticket_where("resume_token", token).await
+    }
+
+    async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE status <> 'closed' ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn append_message(&self, m: NewMessage<'_>) -> Result<(StoredMessage, bool), StoreError> {
+        // One statement allocates the next sequence number and inserts, so concurrent
+        // appends cannot take the same number; a repeated client id inserts nothing.
+        let inserted = sqlx::query(
+            "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) \
+             SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE ticket = ? \
+             ON CONFLICT (ticket, client_id) DO NOTHING",
+        )
+        .bind(m.ticket)
+        .bind(m.client_id)
+        .bind(author_str(m.author))
+        .bind(m.text)
+        .bind(i64_of(m.at))
+        .bind(m.sentiment.map(f64::from))
+        .bind(m.ticket)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted && m.author == baton_core::transcript::Author::Agent {
+            sqlx::query(
+                "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?",
+            )
+            .bind(i64_of(m.at))
+            .bind(m.ticket)
+            .execute(&self.pool)
+            .await?;
+        }
+        let row = sqlx::query(
+            "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages WHERE ticket = ? AND client_id = ?",
+        )
+        .bind(m.ticket)
+        .bind(m.client_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((message_from_row(&row)?, inserted))
+    }
+
+    async fn messages_after(
+        &self,
+        ticket: &str,
+        after: u64,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages \
+             WHERE ticket = ? AND seq > ? ORDER BY seq",
+        )
+        .bind(ticket)
+        .bind(i64_of(after))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+
+    async fn claim(&self, ticket: &str, agent: &str, at: Millis) -> Result<Claim, StoreError> {
+        let claimed = sqlx::query(
+            "UPDATE tickets SET status = 'claimed', claimed_by = ?, claimed_at = COALESCE(claimed_at, ?) \
+             WHERE id = ? AND status IN ('queued', 'offline')",
+        )
+        .bind(agent)
+        .bind(i64_of(at))
+        .bind(ticket)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if claimed == 1 {
+            return Ok(Claim::Claimed);
+        }
+        Ok(match self.ticket(ticket).await? {
+            Some(t) if t.status == Status::Claimed && t.claimed_by.as_deref() == Some(agent) => {
+                Claim::AlreadyYours
+            }
+            Some(t) if t.status == Status::Claimed => Claim::Taken,
+            _ => Claim::Unavailable,
+        })
+    }
+
+    async fn close(
+        &self,
+        ticket: &str,
+        agent: &str,
+        resolution: &str,
+        at: Millis,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tickets SET status = 'closed', closed_at = ?, resolution = ? \
+             WHERE id = ? AND status = 'claimed' AND claimed_by = ?",
+        )
+        .bind(i64_of(at))
+        .bind(resolution)
+        .bind(ticket)
+        .bind(agent)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn transfer(&self, ticket: &str, agent: &str, queue: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tickets SET status = 'queued', queue = ?, claimed_by = NULL \
+             WHERE id = ? AND status = 'claimed' AND claimed_by = ?",
+        )
+        .bind(queue)
+        .bind(ticket)
+        .bind(agent)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn rate(
+        &self,
+        ticket: &str,
+        score: u8,
+        comment: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tickets SET csat = ?, csat_comment = ? WHERE id = ? AND status = 'closed' AND csat IS NULL",
+        )
+        .bind(i64::from(score))
+        .bind(comment)
+        .bind(ticket)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn flag_misfire(&self, ticket: &str, misfire: Misfire) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE tickets SET misfire = ? WHERE id = ?")
+            .bind(misfire_str(misfire))
+            .bind(ticket)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn leave_email(&self, ticket: &str, email: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE tickets SET email = ? WHERE id = ?")
+            .bind(email)
+            .bind(ticket)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn wake_offline(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query("UPDATE tickets SET status = 'queued' WHERE status = 'offline'")
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn add_agent(&self, agent: AgentRow, at: Millis) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO agents (id, name, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&agent.id)
+        .bind(&agent.name)
+        .bind(&agent.password_hash)
+        .bind(i64_of(at))
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Exists(agent.name));
+        }
+        Ok(())
+    }
+
+    async fn agent_by_name(&self, name: &str) -> Result<Option<AgentRow>, StoreError> {
+        let row = sqlx::query("SELECT id, name, password_hash FROM agents WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| -> Result<AgentRow, sqlx::Error> {
+                Ok(AgentRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    password_hash: r.try_get("password_hash")?,
+                })
+            })
+            .transpose()?)
+    }
+
+    async fn add_session(
+        &self,
+        token_hash: &str,
+        agent: &str,
+        at: Millis,
+        expires: Millis,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, agent, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(agent)
+        .bind(i64_of(at))
+        .bind(i64_of(expires))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_agent(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<AgentRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.id, a.name, a.password_hash FROM sessions s JOIN agents a ON a.id = s.agent \
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(i64_of(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .map(|r| -> Result<AgentRow, sqlx::Error> {
+                Ok(AgentRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    password_hash: r.try_get("password_hash")?,
+                })
+            })
+            .transpose()?)
+    }
+}

@@ -1,0 +1,197 @@
+//! A real server on port 0 and real websocket clients, for the integration tests.
+
+// Test code: a broken fixture should fail loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use baton_core::protocol::{AgentFrame, Frame, ServerToAgent, ServerToVisitor, VisitorFrame};
+use baton_server::serve::{Options, serve, state};
+use baton_server::state::{AppState, Limits};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const SECRET: &[u8] = b"test-site-secret";
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    pub async fn start(data: &Path) -> Server {
+        Server::start_with(data, Limits::default()).await
+    }
+
+    pub async fn start_with(data: &Path, limits: Limits) -> Server {
+        let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/demo-shop.json");
+        let state = state(Options {
+            config,
+            data: data.to_owned(),
+            secret: Some(SECRET.to_vec()),
+            console_dir: None,
+            static_dir: None,
+            limits,
+        })
+        .await
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let served = state.clone();
+        let task = tokio::spawn(async move {
+            serve(listener, served, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Server {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+
+    pub async fn add_agent(&self, name: &str, password: &str) {
+        let hash = baton_server::auth::hash_password(password).unwrap();
+        let agent = baton_server::store::AgentRow {
+            id: format!("a_{name}"),
+            name: name.to_owned(),
+            password_hash: hash,
+        };
+        self.state.store.add_agent(agent, 0).await.unwrap();
+    }
+
+    /// Logs in over HTTP and returns the session token.
+    pub async fn login(&self, name: &str, password: &str) -> Option<String> {
+        let body = serde_json::json!({ "name": name, "password": password }).to_string();
+        let (status, response) = http(self.addr, "POST", "/api/login", Some(&body), &[]).await;
+        (status == 200).then(|| {
+            serde_json::from_str::<serde_json::Value>(&response).unwrap()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+    }
+}
+
+/// A minimal HTTP/1.1 client over a TcpStream: status and body.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let body = body.unwrap_or("");
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub async fn connect(addr: SocketAddr, path: &str) -> Ws {
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}{path}"))
+        .await
+        .unwrap();
+    ws
+}
+
+pub async fn send<T: serde::Serialize>(ws: &mut Ws, body: T) {
+    let text = serde_json::to_string(&Frame::new(body)).unwrap();
+    ws.send(Message::text(text)).await.unwrap();
+}
+
+pub async fn send_visitor(ws: &mut Ws, frame: VisitorFrame) {
+    send(ws, frame).await;
+}
+
+pub async fn send_agent(ws: &mut Ws, frame: AgentFrame) {
+    send(ws, frame).await;
+}
+
+/// The next text frame, parsed; panics after 5 s.
+pub async fn recv<T: serde::de::DeserializeOwned>(ws: &mut Ws) -> T {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("the socket is open")
+            .expect("a frame, not an error");
+        if let Message::Text(text) = message {
+            let frame: Frame<T> =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            return frame.body;
+        }
+    }
+}
+
+pub async fn recv_visitor(ws: &mut Ws) -> ServerToVisitor {
+    recv(ws).await
+}
+
+pub async fn recv_agent(ws: &mut Ws) -> ServerToAgent {
+    recv(ws).await
+}
+
+/// Receives until `pick` returns `Some`; panics after 5 s.
+pub async fn until<T: serde::de::DeserializeOwned, R>(
+    ws: &mut Ws,
+    mut pick: impl FnMut(T) -> Option<R>,
+) -> R {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Some(r) = pick(recv(ws).await) {
+                return r;
+            }
+        }
+    })
+    .await
+    .expect("the expected frame within 5 s")
+}
