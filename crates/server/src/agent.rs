@@ -59,6 +59,7 @@ async fn run(state: AppState, socket: WebSocket) {
         })
         .await;
         out.close(close::POLICY, "login required").await;
+        socket::drain(&mut stream).await;
         drop(out);
         let _ = writer.await;
         return;
@@ -79,6 +80,7 @@ async fn run(state: AppState, socket: WebSocket) {
                 if let Err((code, reason)) = session.frame(&text).await {
                     Metrics::inc(&session.state.metrics.frames_rejected);
                     out.close(code, reason).await;
+                    socket::drain(&mut stream).await;
                     break;
                 }
             }

@@ -119,6 +119,20 @@ pub async fn next(
     }
 }
 
+/// After closing, reads (and drops) what the peer still sends until it closes too, for at
+/// most two seconds: closing a TCP socket with unread data makes the kernel send a reset,
+/// which can destroy the close frame (and its code) before the peer reads it.
+pub async fn drain(stream: &mut SplitStream<WebSocket>) {
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
 /// A token bucket: `burst` frames at once, refilled at `per_second`.
 #[derive(Debug)]
 pub struct Bucket {

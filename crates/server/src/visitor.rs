@@ -87,6 +87,7 @@ async fn run(state: AppState, socket: WebSocket) {
                 if let Err((code, reason)) = session.frame(&text).await {
                     Metrics::inc(&session.state.metrics.frames_rejected);
                     out.close(code, reason).await;
+                    socket::drain(&mut stream).await;
                     break;
                 }
             }

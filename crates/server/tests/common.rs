@@ -195,3 +195,91 @@ pub async fn until<T: serde::de::DeserializeOwned, R>(
     .await
     .expect("the expected frame within 5 s")
 }
+
+/// A real handoff from the engine: a visitor on the demo site says `lines`, the last of which
+/// escalates.
+pub fn handoff(
+    visitor: &str,
+    lines: &[&str],
+    token: Option<String>,
+) -> baton_core::protocol::Handoff {
+    use baton_core::conversation::{Conversation, Event};
+    let source = include_str!("../../../static/demo-shop.json");
+    let site = std::sync::Arc::new(baton_core::compile(source).unwrap());
+    let mut chat = Conversation::new(site, visitor);
+    let start = baton_server::state::now();
+    chat.handle(Event::Start { page: None }, start);
+    for (i, line) in lines.iter().enumerate() {
+        chat.handle(
+            Event::Text {
+                text: (*line).to_owned(),
+            },
+            start + 1_000 * (i as u64 + 1),
+        );
+    }
+    baton_core::protocol::Handoff::of(&chat, token).expect("the last line escalates")
+}
+
+/// Connects a visitor, says hello and hands over; returns the socket, conversation id,
+/// resume token and the transcript length.
+pub async fn hand_over(
+    server: &Server,
+    handoff_id: &str,
+    handoff: baton_core::protocol::Handoff,
+) -> (Ws, String, String, u64) {
+    let mut ws = connect(server.addr, "/ws/visitor").await;
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Hello {
+            site: "demo-shop".into(),
+            resume: None,
+            last_seq: 0,
+        },
+    )
+    .await;
+    let len = handoff.transcript.entries.len() as u64;
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Handoff {
+            id: handoff_id.into(),
+            handoff: Box::new(handoff),
+        },
+    )
+    .await;
+    let (conversation, resume) = match recv_visitor(&mut ws).await {
+        ServerToVisitor::Welcome {
+            conversation,
+            resume,
+        } => (conversation, resume),
+        other => panic!("expected welcome, got {other:?}"),
+    };
+    assert!(matches!(
+        recv_visitor(&mut ws).await,
+        ServerToVisitor::Queued { .. }
+    ));
+    (ws, conversation, resume, len)
+}
+
+/// Logs an agent in over the socket and reads the welcome and queue snapshot.
+pub async fn agent_socket(
+    server: &Server,
+    token: &str,
+) -> (Ws, Vec<baton_core::protocol::QueueItem>) {
+    let mut ws = connect(server.addr, "/ws/agent").await;
+    send_agent(
+        &mut ws,
+        AgentFrame::Login {
+            token: token.into(),
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv_agent(&mut ws).await,
+        ServerToAgent::Welcome { .. }
+    ));
+    let items = match recv_agent(&mut ws).await {
+        ServerToAgent::QueueSnapshot { items } => items,
+        other => panic!("expected the queue, got {other:?}"),
+    };
+    (ws, items)
+}
