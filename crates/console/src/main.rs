@@ -1,1 +1,38 @@
-fn main() {}
+//! Baton's agent workspace: log in, watch the queue, claim tickets, see why they escalated,
+//! reply. `state` and `format` are plain Rust (tested natively with `cargo test`); the rest
+//! exists only in the browser.
+
+// Natively only the tests use the state; the UI that uses it is wasm32-only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod format;
+mod state;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod login;
+#[cfg(target_arch = "wasm32")]
+mod queue;
+#[cfg(target_arch = "wasm32")]
+mod socket;
+#[cfg(target_arch = "wasm32")]
+mod ticket;
+#[cfg(target_arch = "wasm32")]
+mod thread;
+#[cfg(target_arch = "wasm32")]
+mod why;
+#[cfg(target_arch = "wasm32")]
+mod aids;
+#[cfg(target_arch = "wasm32")]
+mod actions;
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        console_error_panic_hook::set_once();
+        leptos::mount::mount_to_body(app::App);
+    }
+}

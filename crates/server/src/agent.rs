@@ -301,12 +301,18 @@ impl Session {
             sentiment: None,
         };
         match self.state.store.append_message(new).await {
-            Ok((stored, true)) => {
-                Metrics::inc(&self.state.metrics.agent_messages);
-                self.state.hub.publish(ticket, Live::Message(stored));
-            }
-            Ok((stored, false)) => {
-                if let Some(frame) = to_agent(ticket, Live::Message(stored)) {
+            Ok((stored, inserted)) => {
+                if inserted {
+                    Metrics::inc(&self.state.metrics.agent_messages);
+                    self.state
+                        .hub
+                        .publish(ticket, Live::Message(stored.clone()));
+                }
+                // A socket following the ticket gets the message (its acknowledgement) from
+                // the claim's view or the live feed; one that does not, gets it here.
+                if !self.pumps.contains_key(ticket)
+                    && let Some(frame) = to_agent(ticket, Live::Message(stored))
+                {
                     self.out.send(frame).await;
                 }
             }

@@ -350,12 +350,10 @@ impl Session {
                 Metrics::inc(&self.state.metrics.visitor_messages);
                 self.state.hub.publish(&ticket.id, Live::Message(stored));
             }
-            // A retry: it is stored already; acknowledge again.
-            Ok((stored, false)) => {
-                if let Some(frame) = to_visitor(Live::Message(stored)) {
-                    self.out.send(frame).await;
-                }
-            }
+            // A retry of a stored message. This socket follows the ticket, so the message
+            // (with its id: the acknowledgement) either reached the client in the backlog
+            // already or is about to; a second copy would only be a duplicate.
+            Ok((_, false)) => {}
             Err(e) => self.internal(e).await,
         }
         Ok(())

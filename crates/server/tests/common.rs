@@ -223,11 +223,11 @@ pub fn handoff(
 /// Connects a visitor, says hello and hands over; returns the socket, conversation id,
 /// resume token and the transcript length.
 pub async fn hand_over(
-    server: &Server,
+    addr: SocketAddr,
     handoff_id: &str,
     handoff: baton_core::protocol::Handoff,
 ) -> (Ws, String, String, u64) {
-    let mut ws = connect(server.addr, "/ws/visitor").await;
+    let mut ws = connect(addr, "/ws/visitor").await;
     send_visitor(
         &mut ws,
         VisitorFrame::Hello {
@@ -262,10 +262,10 @@ pub async fn hand_over(
 
 /// Logs an agent in over the socket and reads the welcome and queue snapshot.
 pub async fn agent_socket(
-    server: &Server,
+    addr: SocketAddr,
     token: &str,
 ) -> (Ws, Vec<baton_core::protocol::QueueItem>) {
-    let mut ws = connect(server.addr, "/ws/agent").await;
+    let mut ws = connect(addr, "/ws/agent").await;
     send_agent(
         &mut ws,
         AgentFrame::Login {

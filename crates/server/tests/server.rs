@@ -38,7 +38,7 @@ async fn handoff_claim_chat_close_and_rate() {
     let server = Server::start(dir.path()).await;
     server.add_agent("ana", "correct horse").await;
     let token = server.login("ana", "correct horse").await.unwrap();
-    let (mut agent, queue) = agent_socket(&server, &token).await;
+    let (mut agent, queue) = agent_socket(server.addr, &token).await;
     assert!(queue.is_empty());
 
     let payload = handoff(
@@ -46,7 +46,7 @@ async fn handoff_claim_chat_close_and_rate() {
         &["where is my parcel", "I want to talk to a human"],
         None,
     );
-    let (mut visitor, conversation, _resume, len) = hand_over(&server, "h-1", payload).await;
+    let (mut visitor, conversation, _resume, len) = hand_over(server.addr, "h-1", payload).await;
 
     // The ticket reaches the online agent's queue.
     let item = until(&mut agent, |f: ServerToAgent| match f {
@@ -210,8 +210,8 @@ async fn a_retried_handoff_makes_one_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
     let payload = handoff("v-2", &["talk to a human"], None);
-    let (_a, first, resume_a, _) = hand_over(&server, "same-id", payload.clone()).await;
-    let (_b, second, resume_b, _) = hand_over(&server, "same-id", payload).await;
+    let (_a, first, resume_a, _) = hand_over(server.addr, "same-id", payload.clone()).await;
+    let (_b, second, resume_b, _) = hand_over(server.addr, "same-id", payload).await;
     assert_eq!(first, second);
     assert_eq!(resume_a, resume_b);
     assert_eq!(server.state.store.open_tickets().await.unwrap().len(), 1);
@@ -254,7 +254,7 @@ async fn only_a_valid_signed_profile_buys_vip_priority() {
             .profile
             .attributes
             .insert("tier".into(), json!("vip"));
-        let (_ws, id, _, _) = hand_over(&server, name, payload).await;
+        let (_ws, id, _, _) = hand_over(server.addr, name, payload).await;
         let ticket = server.state.store.ticket(&id).await.unwrap().unwrap();
         assert_eq!(ticket.verified, verified, "{name}");
         let vip_fired = ticket.server_trace.iter().any(|f| f.trigger == "vip");
@@ -280,7 +280,7 @@ async fn a_claim_the_server_cannot_reproduce_is_shown_to_the_agent() {
     let mut forged = payload.trace[0].clone();
     forged.trigger = "legal".into();
     payload.trace.push(forged);
-    let (_ws, id, _, _) = hand_over(&server, "h-3", payload).await;
+    let (_ws, id, _, _) = hand_over(server.addr, "h-3", payload).await;
     let ticket = server.state.store.ticket(&id).await.unwrap().unwrap();
     let note = ticket.disagreement.expect("a disagreement is recorded");
     assert!(note.contains("`legal`"), "{note}");
@@ -334,7 +334,7 @@ async fn an_oversized_message_closes_with_1009() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
     let (mut ws, _, _, _) = hand_over(
-        &server,
+        server.addr,
         "h-big",
         handoff("v-big", &["talk to a human"], None),
     )
@@ -356,7 +356,7 @@ async fn a_flood_closes_with_1008() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
     let (mut ws, _, _, _) = hand_over(
-        &server,
+        server.addr,
         "h-flood",
         handoff("v-flood", &["talk to a human"], None),
     )
@@ -404,7 +404,7 @@ async fn bad_frames_get_an_error_and_the_socket_stays() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
     let (mut ws, _, _, _) = hand_over(
-        &server,
+        server.addr,
         "h-bad",
         handoff("v-bad", &["talk to a human"], None),
     )

@@ -1,0 +1,185 @@
+//! Words for what the server sends: priorities, authors, sentiment, waiting times, trigger
+//! evidence. Pure functions, tested natively.
+
+use baton_core::Millis;
+use baton_core::config::raw::Priority;
+use baton_core::protocol::QueueItem;
+use baton_core::summary::{Direction, Trend};
+use baton_core::transcript::Author;
+use baton_core::trigger::{Action, Counter, Evidence};
+
+/// A label for a priority.
+pub fn priority_label(priority: Priority) -> &'static str {
+    match priority {
+        Priority::Low => "Low",
+        Priority::Normal => "Normal",
+        Priority::High => "High",
+        Priority::Urgent => "Urgent",
+    }
+}
+
+/// The queue's order as the server keeps it: each priority step counts as ten minutes of
+/// waiting. Larger comes first.
+pub fn queue_rank(item: &QueueItem) -> i64 {
+    const STEP_MS: i64 = 10 * 60 * 1000;
+    let rank = match item.priority {
+        Priority::Low => 0,
+        Priority::Normal => 1,
+        Priority::High => 2,
+        Priority::Urgent => 3,
+    };
+    let created = i64::try_from(item.created_at).unwrap_or(i64::MAX);
+    (rank * STEP_MS).saturating_sub(created)
+}
+
+/// Whether the server accepts `queue` as a queue name.
+pub fn valid_queue(queue: &str) -> bool {
+    !queue.is_empty()
+        && queue.len() <= 64
+        && queue.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The first eight characters of a ticket id, for people.
+pub fn short_id(ticket: &str) -> String {
+    ticket.chars().take(8).collect()
+}
+
+/// Who wrote a message.
+pub fn author_label(author: Author) -> &'static str {
+    match author {
+        Author::Visitor => "Visitor",
+        Author::Bot => "Bot",
+        Author::Agent => "Agent",
+        Author::System => "Baton",
+    }
+}
+
+/// The attribute value for `data-from`.
+pub fn author_key(author: Author) -> &'static str {
+    match author {
+        Author::Visitor => "visitor",
+        Author::Bot => "bot",
+        Author::Agent => "agent",
+        Author::System => "system",
+    }
+}
+
+/// A score with a real minus sign and two decimals: "−0.62", "+0.40".
+pub fn score(value: f32) -> String {
+    let text = format!("{:.2}", value.abs());
+    if text == "0.00" {
+        text
+    } else if value < 0.0 {
+        format!("\u{2212}{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// The badge on a visitor message: "sentiment −0.62".
+pub fn sentiment_label(value: f32) -> String {
+    format!("sentiment {}", score(value))
+}
+
+/// How long something has waited: "just now", "4 min", "1 h 05 min".
+pub fn waited(now: Millis, since: Millis) -> String {
+    let minutes = now.saturating_sub(since) / 60_000;
+    match minutes {
+        0 => "just now".to_owned(),
+        1..=59 => format!("{minutes} min"),
+        _ => format!("{} h {:02} min", minutes / 60, minutes % 60),
+    }
+}
+
+/// Delay before reconnect attempt `attempt` (0-based): 1 s, 2 s, 4 s … at most 15 s.
+pub fn backoff_ms(attempt: u32) -> u32 {
+    1_000u32.saturating_mul(1 << attempt.min(4)).min(15_000)
+}
+
+/// A profile value as text: strings without quotes, everything else as JSON.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One piece of trigger evidence in words. Message numbers are the thread's `#` numbers.
+pub fn evidence_text(evidence: &Evidence) -> String {
+    let number = |index: &usize| index.saturating_add(1);
+    match evidence {
+        Evidence::Profile { attribute, value, verified } => {
+            let trust = if *verified { "verified" } else { "not verified" };
+            format!("the profile's “{attribute}” is {} ({trust})", value_text(value))
+        }
+        Evidence::Keyword { term, message } => {
+            format!("the term “{term}” appeared in message #{}", number(message))
+        }
+        Evidence::Sentiment { score: s, threshold, message } => format!(
+            "message #{} scored sentiment {}, below the threshold {}",
+            number(message),
+            score(*s),
+            score(*threshold)
+        ),
+        Evidence::RollingSentiment { mean, threshold, messages } => format!(
+            "the mean sentiment of the last {messages} messages was {}, below {}",
+            score(*mean),
+            score(*threshold)
+        ),
+        Evidence::Count { counter, count, limit } => {
+            let what = match counter {
+                Counter::BotTurns => "bot replies",
+                Counter::Seconds => "seconds in the conversation",
+                Counter::Steps => "steps in the journey",
+                Counter::Fallbacks => "messages the bot did not understand",
+                Counter::FallbacksInARow => "messages in a row the bot did not understand",
+            };
+            format!("{count} {what} (limit {limit})")
+        }
+        Evidence::HumanRequest { phrase, message } => {
+            format!("the visitor asked for a person (“{phrase}”) in message #{}", number(message))
+        }
+    }
+}
+
+/// What a trigger does, in words.
+pub fn action_text(action: &Action) -> String {
+    match action {
+        Action::Escalate { queue, priority } => {
+            format!("hand over to {queue} ({})", priority_label(*priority).to_lowercase())
+        }
+        Action::Offer { queue, priority, .. } => {
+            format!("offer a person from {queue} ({})", priority_label(*priority).to_lowercase())
+        }
+    }
+}
+
+/// The sentiment trend in one line.
+pub fn trend_text(trend: &Trend) -> String {
+    if trend.messages == 0 {
+        return "no scored messages".to_owned();
+    }
+    let direction = match trend.direction {
+        Direction::Unknown => "too few messages for a trend",
+        Direction::Improving => "improving",
+        Direction::Steady => "steady",
+        Direction::Worsening => "worsening",
+    };
+    let part = |name: &str, v: Option<f32>| v.map(|v| format!(", {name} {}", score(v)));
+    let mut text = format!("{direction} over {} messages", trend.messages);
+    for (name, value) in [("first", trend.first), ("last", trend.last), ("lowest", trend.min)] {
+        text.push_str(&part(name, value).unwrap_or_default());
+    }
+    text
+}
+
+/// A client message id: time, a random part and a counter, so retries keep it and two tabs
+/// never share it.
+pub fn client_id(now: Millis, random: f64, counter: u64) -> String {
+    // Truncation intended: 32 random bits are plenty next to the time and the counter.
+    let random = (random.clamp(0.0, 1.0) * f64::from(u32::MAX)) as u32;
+    format!("a{now:x}-{random:08x}-{counter}")
+}
+
+#[cfg(test)]
+mod tests;
