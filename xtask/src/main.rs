@@ -5,7 +5,8 @@
 //! idempotent and cheap when everything is already there.
 //!
 //! - `cargo xtask test`  — fmt check, clippy (deny warnings), all tests, wasm32 builds.
-//! - `cargo xtask demo`  — check, flowchart and a scripted chat on the example config.
+//! - `cargo xtask demo [ADDR]` — check and draw the example config, create the demo agent,
+//!   and run `baton serve` on it (default 127.0.0.1:8080) until Ctrl-C.
 //! - `cargo xtask bench` — criterion benchmarks; prints a Markdown table of medians.
 
 use std::path::{Path, PathBuf};
@@ -15,13 +16,12 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 const WASM: &str = "wasm32-unknown-unknown";
 const EXAMPLE: &str = "static/demo-shop.json";
-const DEMO_SCRIPT: &str = "static/demo-script.txt";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
-        Some("demo") => demo(),
+        Some("demo") => demo(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("setup") => setup(),
         Some("help") | None => {
@@ -118,47 +118,94 @@ fn test() -> Result {
     Ok(())
 }
 
-fn demo() -> Result {
+fn demo(args: &[String]) -> Result {
     setup()?;
+    let addr = args.first().map_or("127.0.0.1:8080", String::as_str);
     step("building baton");
-    run(
-        "cargo",
-        &["build", "--quiet", "-p", "baton-server", "--bin", "baton"],
-    )?;
+    run("cargo", &["build", "--quiet", "-p", "baton-server", "--bin", "baton"])?;
     let baton = root().join("target/debug/baton");
     let baton = baton.to_string_lossy();
-    let out_dir = root().join("target/demo");
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
-    let svg = out_dir.join("journey.svg");
-    let mermaid = out_dir.join("journey.mmd");
+    let demo = root().join("target/demo");
+    let data = demo.join("data");
+    std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     step(&format!("baton check {EXAMPLE}"));
     run(&baton, &["check", EXAMPLE])?;
     step("baton flowchart");
-    run(
-        &baton,
-        &["flowchart", EXAMPLE, "-o", &svg.to_string_lossy()],
-    )?;
-    run(
-        &baton,
-        &[
-            "flowchart",
-            EXAMPLE,
-            "--format",
-            "mermaid",
-            "-o",
-            &mermaid.to_string_lossy(),
-        ],
-    )?;
-    println!(
-        "journey drawn: {}\n               {}",
-        svg.display(),
-        mermaid.display()
-    );
-    step(&format!("baton try {EXAMPLE} --script {DEMO_SCRIPT}"));
-    run(&baton, &["try", EXAMPLE, "--script", DEMO_SCRIPT])?;
-    println!("\nChat yourself: {baton} try {EXAMPLE}");
-    Ok(())
+    let svg = demo.join("journey.svg");
+    run(&baton, &["flowchart", EXAMPLE, "-o", &svg.to_string_lossy()])?;
+    println!("journey drawn: {}", svg.display());
+    let console = console_dist();
+    step("demo agent");
+    add_demo_agent(&baton, &data)?;
+    let secret = demo.join("jwt-secret");
+    std::fs::write(&secret, "demo-secret\n").map_err(|e| format!("cannot write {}: {e}", secret.display()))?;
+    step("baton serve");
+    println!("  agent workspace  http://{addr}/console   (log in as `demo`, password `{DEMO_PASSWORD}`)");
+    if console.is_none() {
+        println!("                   (not built yet: the server explains how to build it)");
+    }
+    println!("  site config      http://{addr}/api/config");
+    println!("  metrics          http://{addr}/metrics");
+    println!("  data             {}", data.display());
+    println!("  profile tokens   HS256, secret in {}", secret.display());
+    println!("  chat in a terminal: {baton} try {EXAMPLE}");
+    println!("  stop with Ctrl-C\n");
+    let mut serve = vec![
+        "serve".to_owned(),
+        "--config".to_owned(),
+        EXAMPLE.to_owned(),
+        "--addr".to_owned(),
+        addr.to_owned(),
+        "--data".to_owned(),
+        data.to_string_lossy().into_owned(),
+        "--static".to_owned(),
+        "static".to_owned(),
+        "--jwt-secret-file".to_owned(),
+        secret.to_string_lossy().into_owned(),
+    ];
+    if let Some(dir) = console {
+        serve.push("--console".to_owned());
+        serve.push(dir.to_string_lossy().into_owned());
+    }
+    let serve: Vec<&str> = serve.iter().map(String::as_str).collect();
+    run(&baton, &serve)
+}
+
+const DEMO_PASSWORD: &str = "demo-password";
+
+/// Creates the `demo` agent unless it exists.
+fn add_demo_agent(baton: &str, data: &Path) -> Result {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(baton)
+        .args(["agent", "add", "demo", "--password-stdin", "--data"])
+        .arg(data)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start baton: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{DEMO_PASSWORD}").map_err(|e| e.to_string())?;
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        println!("agent `demo` added");
+        Ok(())
+    } else if stderr.contains("already exists") {
+        println!("agent `demo`: present");
+        Ok(())
+    } else {
+        Err(format!("cannot add the demo agent: {stderr}"))
+    }
+}
+
+/// The built agent workspace, if any.
+fn console_dist() -> Option<PathBuf> {
+    let dist = root().join("crates/console/dist");
+    dist.join("index.html").exists().then_some(dist)
 }
 
 fn bench(extra: &[String]) -> Result {

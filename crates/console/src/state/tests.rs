@@ -249,7 +249,7 @@ fn a_refused_session_is_reported_and_other_errors_are_notices() {
 
 #[test]
 fn server_frames_parse_from_the_wire() {
-    let json = r#"{"v":1,"type":"message","ticket":"t1","seq":3,"from":"visitor",
+    let json = r#"{"v":1,"type":"message","ticket":"t1","seq":99,"from":"visitor",
         "text":"<img src=x onerror=alert(1)>","at":5,"sentiment":-0.62}"#;
     let frame: baton_core::protocol::Frame<ServerToAgent> = serde_json::from_str(json).unwrap();
     let mut ws = holding();

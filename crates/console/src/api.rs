@@ -1,0 +1,123 @@
+//! The browser around the app: `POST /api/login`, sessionStorage, the socket's address, the
+//! clock and client message ids.
+
+use std::cell::Cell;
+
+use baton_core::Millis;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+use crate::format::client_id;
+
+/// sessionStorage keys.
+pub const TOKEN_KEY: &str = "baton.console.token";
+/// The agent's name, shown before the socket welcomes.
+pub const NAME_KEY: &str = "baton.console.name";
+/// Open tickets held, re-claimed after a reload.
+pub const HELD_KEY: &str = "baton.console.held";
+
+/// A logged-in agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Bearer token for `/ws/agent`.
+    pub token: String,
+    /// Agent name.
+    pub name: String,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now() -> Millis {
+    // Truncation intended: Date.now() is a whole, positive number of milliseconds.
+    js_sys::Date::now().max(0.0) as Millis
+}
+
+thread_local! {
+    static COUNTER: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A fresh client message id.
+pub fn new_id() -> String {
+    let n = COUNTER.with(|c| {
+        c.set(c.get().wrapping_add(1));
+        c.get()
+    });
+    client_id(now(), js_sys::Math::random(), n)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Reads a sessionStorage value.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes (`Some`) or removes (`None`) a sessionStorage value; storage may be unavailable.
+pub fn store(key: &str, value: Option<&str>) {
+    if let Some(storage) = storage() {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+}
+
+/// The session kept in this tab, if any.
+pub fn saved_session() -> Option<Session> {
+    let token = load(TOKEN_KEY).filter(|t| !t.is_empty())?;
+    let name = load(NAME_KEY).unwrap_or_default();
+    Some(Session { token, name })
+}
+
+/// Keeps (or, with `None`, forgets) the session and the tickets held.
+pub fn save_session(session: Option<&Session>) {
+    store(TOKEN_KEY, session.map(|s| s.token.as_str()));
+    store(NAME_KEY, session.map(|s| s.name.as_str()));
+    if session.is_none() {
+        store(HELD_KEY, None);
+    }
+}
+
+/// `ws://host/ws/agent` or `wss://…`, on the page's own origin.
+pub fn socket_url() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    Some(format!("{scheme}://{}/ws/agent", location.host().ok()?))
+}
+
+/// Logs in; `Err` is a sentence for the form.
+pub async fn login(name: &str, password: &str) -> Result<Session, String> {
+    let unreachable = |_| "Could not reach the server. Check the connection and try again.".to_owned();
+    let body = serde_json::json!({ "name": name, "password": password }).to_string();
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&body));
+    let headers = Headers::new().map_err(unreachable)?;
+    headers.set("Content-Type", "application/json").map_err(unreachable)?;
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init("/api/login", &init).map_err(unreachable)?;
+    let window = web_sys::window().ok_or("No browser window.")?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(|r| r.dyn_into())
+        .map_err(unreachable)?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .unwrap_or_default();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let field = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    match response.status() {
+        200 => match (field("token"), field("name")) {
+            (Some(token), Some(name)) => Ok(Session { token, name }),
+            _ => Err("The server answered in a way this page does not understand.".to_owned()),
+        },
+        401 => Err("Wrong name or password.".to_owned()),
+        status => Err(field("error")
+            .map(|e| format!("Login failed: {e}"))
+            .unwrap_or_else(|| format!("Login failed (HTTP {status}). Please try again."))),
+    }
+}
