@@ -1,13 +1,16 @@
 //! `cargo xtask …`: set-up, build, demo, test and bench for Baton in one place.
 //!
-//! Every command first installs what it needs and is missing (today: the wasm32 target and
-//! the rustfmt/clippy components), so a fresh machine needs nothing but Rust. Commands are
-//! idempotent and cheap when everything is already there.
+//! Every command first installs what it needs and is missing (the wasm32 target, rustfmt and
+//! clippy; for `test` and `demo` also trunk, wasm-bindgen-cli, binaryen's wasm-opt, Debian's
+//! Chromium and the npm test dependencies), so a fresh machine needs nothing but Rust, Node
+//! and apt. Commands are idempotent and cheap when everything is already there.
 //!
-//! - `cargo xtask test`  — fmt check, clippy (deny warnings), all tests, wasm32 builds.
+//! - `cargo xtask test`  — fmt check, clippy (deny warnings), all tests, wasm32 builds, the
+//!   agent workspace's release build, and the browser tests in headless Chromium.
 //! - `cargo xtask demo [ADDR]` — check and draw the example config, create the demo agent,
 //!   and run `baton serve` on it (default 127.0.0.1:8080) until Ctrl-C.
-//! - `cargo xtask bench` — criterion benchmarks; prints a Markdown table of medians.
+//! - `cargo xtask bench` — criterion benchmarks (a Markdown table of medians), then the
+//!   server benchmarks (handoff latency, relay throughput vs a bare echo, idle sockets).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -95,8 +98,13 @@ fn setup() -> Result {
 
 fn test() -> Result {
     setup()?;
+    setup_web()?;
     step("cargo fmt --check");
     run("cargo", &["fmt", "--all", "--", "--check"])?;
+    run(
+        "cargo",
+        &["fmt", "--manifest-path", CONSOLE_MANIFEST, "--", "--check"],
+    )?;
     step("cargo clippy (warnings denied)");
     run(
         "cargo",
@@ -109,20 +117,156 @@ fn test() -> Result {
             "warnings",
         ],
     )?;
+    run_in_target(
+        "cargo",
+        &[
+            "clippy",
+            "--manifest-path",
+            CONSOLE_MANIFEST,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     step("cargo test");
     run("cargo", &["test", "--workspace"])?;
+    run_in_target("cargo", &["test", "--manifest-path", CONSOLE_MANIFEST])?;
     step("wasm32 builds: baton-core and the widget");
     run("cargo", &["build", "-p", "baton-core", "--target", WASM])?;
     run("cargo", &["build", "-p", "baton-widget", "--target", WASM])?;
+    build_console()?;
+    step("browser tests: headless Chromium against a real baton serve");
+    run("cargo", &["build", "-p", "baton-server", "--bin", "baton"])?;
+    run("npm", &["test"])?;
     println!("\nall checks passed");
     Ok(())
+}
+
+const CONSOLE_MANIFEST: &str = "crates/console/Cargo.toml";
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const BINARYEN_VERSION: &str = "132.0.0";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Runs with the workspace's target directory, for the console (its own workspace) too:
+/// one target dir, so two cores never build the same dependency twice.
+fn run_in_target(program: &str, args: &[&str]) -> Result {
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", root().join("target"))
+        .status()
+        .map_err(|e| format!("cannot start `{program}`: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("`{program} {}` failed ({status})", args.join(" ")))
+}
+
+/// Whether `program --version` runs and mentions `version`.
+fn has_version(program: &str, version: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains(version))
+}
+
+fn binaryen_bin() -> PathBuf {
+    root().join("target/tools/binaryen/node_modules/.bin")
+}
+
+/// Installs what the web build and browser tests need: trunk, wasm-bindgen-cli and
+/// binaryen's wasm-opt at the versions that work together (../shared/TOOLCHAIN.md),
+/// Debian's Chromium, and the npm test dependencies.
+fn setup_web() -> Result {
+    step("set-up: web tools");
+    if has_version("trunk", TRUNK_VERSION) {
+        println!("trunk {TRUNK_VERSION}: present");
+    } else {
+        run(
+            "cargo",
+            &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+        )?;
+    }
+    if has_version("wasm-bindgen", WASM_BINDGEN_VERSION) {
+        println!("wasm-bindgen {WASM_BINDGEN_VERSION}: present");
+    } else {
+        // Not --locked: the crates mirror lags one of its locked dependencies.
+        run(
+            "cargo",
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                WASM_BINDGEN_VERSION,
+            ],
+        )?;
+    }
+    let wasm_opt = binaryen_bin().join("wasm-opt");
+    if has_version(&wasm_opt.to_string_lossy(), "132") {
+        println!("wasm-opt 132: present");
+    } else {
+        let prefix = root().join("target/tools/binaryen");
+        let package = format!("binaryen@{BINARYEN_VERSION}");
+        run(
+            "npm",
+            &[
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                &prefix.to_string_lossy(),
+                &package,
+            ],
+        )?;
+    }
+    if Path::new(CHROMIUM).exists() {
+        println!("chromium: present");
+    } else {
+        run("apt-get", &["update", "-qq"])?;
+        run("apt-get", &["install", "-y", "-qq", "chromium"])?;
+    }
+    if root().join("node_modules/playwright-core").exists() {
+        println!("npm test dependencies: present");
+    } else {
+        run("npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    Ok(())
+}
+
+/// Builds the agent workspace (release, wasm-opt 132) into crates/console/dist.
+fn build_console() -> Result {
+    step("agent workspace: trunk build --release");
+    run_in_target("cargo", &["fetch", "--manifest-path", CONSOLE_MANIFEST])?;
+    let path = format!(
+        "{}:{}",
+        binaryen_bin().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new("trunk")
+        .args(["build", "--release"])
+        .current_dir(root().join("crates/console"))
+        .env("PATH", path)
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .env("CARGO_TARGET_DIR", root().join("target"))
+        .status()
+        .map_err(|e| format!("cannot start trunk: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("trunk build failed ({status})"))
 }
 
 fn demo(args: &[String]) -> Result {
     setup()?;
     let addr = args.first().map_or("127.0.0.1:8080", String::as_str);
     step("building baton");
-    run("cargo", &["build", "--quiet", "-p", "baton-server", "--bin", "baton"])?;
+    run(
+        "cargo",
+        &["build", "--quiet", "-p", "baton-server", "--bin", "baton"],
+    )?;
     let baton = root().join("target/debug/baton");
     let baton = baton.to_string_lossy();
     let demo = root().join("target/demo");
@@ -132,15 +276,23 @@ fn demo(args: &[String]) -> Result {
     run(&baton, &["check", EXAMPLE])?;
     step("baton flowchart");
     let svg = demo.join("journey.svg");
-    run(&baton, &["flowchart", EXAMPLE, "-o", &svg.to_string_lossy()])?;
+    run(
+        &baton,
+        &["flowchart", EXAMPLE, "-o", &svg.to_string_lossy()],
+    )?;
     println!("journey drawn: {}", svg.display());
+    setup_web()?;
+    build_console()?;
     let console = console_dist();
     step("demo agent");
     add_demo_agent(&baton, &data)?;
     let secret = demo.join("jwt-secret");
-    std::fs::write(&secret, "demo-secret\n").map_err(|e| format!("cannot write {}: {e}", secret.display()))?;
+    std::fs::write(&secret, "demo-secret\n")
+        .map_err(|e| format!("cannot write {}: {e}", secret.display()))?;
     step("baton serve");
-    println!("  agent workspace  http://{addr}/console   (log in as `demo`, password `{DEMO_PASSWORD}`)");
+    println!(
+        "  agent workspace  http://{addr}/console   (log in as `demo`, password `{DEMO_PASSWORD}`)"
+    );
     if console.is_none() {
         println!("                   (not built yet: the server explains how to build it)");
     }
@@ -216,6 +368,11 @@ fn bench(extra: &[String]) -> Result {
     run("cargo", &args)?;
     step("medians (paste into BENCHMARKS.md)");
     print_medians(&root().join("target/criterion"));
+    step("server benchmarks (baton-server): latency, relay throughput, idle sockets");
+    run(
+        "cargo",
+        &["bench", "-p", "baton-server", "--bench", "relay"],
+    )?;
     Ok(())
 }
 

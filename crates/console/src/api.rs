@@ -83,19 +83,26 @@ pub fn save_session(session: Option<&Session>) {
 /// `ws://host/ws/agent` or `wss://…`, on the page's own origin.
 pub fn socket_url() -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     Some(format!("{scheme}://{}/ws/agent", location.host().ok()?))
 }
 
 /// Logs in; `Err` is a sentence for the form.
 pub async fn login(name: &str, password: &str) -> Result<Session, String> {
-    let unreachable = |_| "Could not reach the server. Check the connection and try again.".to_owned();
+    let unreachable =
+        |_| "Could not reach the server. Check the connection and try again.".to_owned();
     let body = serde_json::json!({ "name": name, "password": password }).to_string();
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));
     let headers = Headers::new().map_err(unreachable)?;
-    headers.set("Content-Type", "application/json").map_err(unreachable)?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(unreachable)?;
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init("/api/login", &init).map_err(unreachable)?;
     let window = web_sys::window().ok_or("No browser window.")?;
@@ -104,7 +111,10 @@ pub async fn login(name: &str, password: &str) -> Result<Session, String> {
         .and_then(|r| r.dyn_into())
         .map_err(unreachable)?;
     let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
         Err(_) => None,
     }
     .unwrap_or_default();

@@ -36,7 +36,9 @@ pub fn queue_rank(item: &QueueItem) -> i64 {
 pub fn valid_queue(queue: &str) -> bool {
     !queue.is_empty()
         && queue.len() <= 64
-        && queue.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && queue
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// The first eight characters of a ticket id, for people.
@@ -104,29 +106,80 @@ pub fn value_text(value: &serde_json::Value) -> String {
     }
 }
 
-/// One piece of trigger evidence in words. Message numbers are the thread's `#` numbers.
-pub fn evidence_text(evidence: &Evidence) -> String {
-    let number = |index: &usize| index.saturating_add(1);
+/// Whose trace a firing comes from: message numbers differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The widget's trace: message numbers are transcript indexes, the thread's `#` numbers.
+    Widget,
+    /// The server's re-run: message numbers count its own replay of the transcript.
+    Server,
+}
+
+/// The thread's number for a message: its transcript index (seq − 1), the number trigger
+/// evidence and the server's one-line reasons use.
+pub fn message_number(seq: u64) -> u64 {
+    seq.saturating_sub(1)
+}
+
+/// The transcript index a piece of evidence points at, if any.
+pub fn evidence_message(evidence: &Evidence) -> Option<usize> {
     match evidence {
-        Evidence::Profile { attribute, value, verified } => {
-            let trust = if *verified { "verified" } else { "not verified" };
-            format!("the profile's “{attribute}” is {} ({trust})", value_text(value))
+        Evidence::Keyword { message, .. }
+        | Evidence::Sentiment { message, .. }
+        | Evidence::HumanRequest { message, .. } => Some(*message),
+        _ => None,
+    }
+}
+
+/// One piece of trigger evidence in words.
+pub fn evidence_text(evidence: &Evidence, source: Source) -> String {
+    let at = |index: &usize| match source {
+        Source::Widget => format!("message #{index}"),
+        Source::Server => format!("message {index} of the server's replay"),
+    };
+    match evidence {
+        Evidence::Profile {
+            attribute,
+            value,
+            verified,
+        } => {
+            let trust = if *verified {
+                "verified"
+            } else {
+                "not verified"
+            };
+            format!(
+                "the profile's “{attribute}” is {} ({trust})",
+                value_text(value)
+            )
         }
         Evidence::Keyword { term, message } => {
-            format!("the term “{term}” appeared in message #{}", number(message))
+            format!("the term “{term}” appeared in {}", at(message))
         }
-        Evidence::Sentiment { score: s, threshold, message } => format!(
-            "message #{} scored sentiment {}, below the threshold {}",
-            number(message),
+        Evidence::Sentiment {
+            score: s,
+            threshold,
+            message,
+        } => format!(
+            "{} scored sentiment {}, below the threshold {}",
+            at(message),
             score(*s),
             score(*threshold)
         ),
-        Evidence::RollingSentiment { mean, threshold, messages } => format!(
+        Evidence::RollingSentiment {
+            mean,
+            threshold,
+            messages,
+        } => format!(
             "the mean sentiment of the last {messages} messages was {}, below {}",
             score(*mean),
             score(*threshold)
         ),
-        Evidence::Count { counter, count, limit } => {
+        Evidence::Count {
+            counter,
+            count,
+            limit,
+        } => {
             let what = match counter {
                 Counter::BotTurns => "bot replies",
                 Counter::Seconds => "seconds in the conversation",
@@ -137,7 +190,10 @@ pub fn evidence_text(evidence: &Evidence) -> String {
             format!("{count} {what} (limit {limit})")
         }
         Evidence::HumanRequest { phrase, message } => {
-            format!("the visitor asked for a person (“{phrase}”) in message #{}", number(message))
+            format!(
+                "the visitor asked for a person (“{phrase}”) in {}",
+                at(message)
+            )
         }
     }
 }
@@ -146,10 +202,18 @@ pub fn evidence_text(evidence: &Evidence) -> String {
 pub fn action_text(action: &Action) -> String {
     match action {
         Action::Escalate { queue, priority } => {
-            format!("hand over to {queue} ({})", priority_label(*priority).to_lowercase())
+            format!(
+                "hand over to {queue} ({})",
+                priority_label(*priority).to_lowercase()
+            )
         }
-        Action::Offer { queue, priority, .. } => {
-            format!("offer a person from {queue} ({})", priority_label(*priority).to_lowercase())
+        Action::Offer {
+            queue, priority, ..
+        } => {
+            format!(
+                "offer a person from {queue} ({})",
+                priority_label(*priority).to_lowercase()
+            )
         }
     }
 }
@@ -167,10 +231,33 @@ pub fn trend_text(trend: &Trend) -> String {
     };
     let part = |name: &str, v: Option<f32>| v.map(|v| format!(", {name} {}", score(v)));
     let mut text = format!("{direction} over {} messages", trend.messages);
-    for (name, value) in [("first", trend.first), ("last", trend.last), ("lowest", trend.min)] {
+    for (name, value) in [
+        ("first", trend.first),
+        ("last", trend.last),
+        ("lowest", trend.min),
+    ] {
         text.push_str(&part(name, value).unwrap_or_default());
     }
     text
+}
+
+/// Whether a link from the server may be opened: http(s), or a path on this site. Anything
+/// else (`javascript:`, `data:` …) is shown as text only.
+pub fn safe_url(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\"))
+}
+
+/// Puts a script into the reply draft: as is when the draft is empty, else after a space.
+pub fn insert_script(draft: &str, script: &str) -> String {
+    let draft = draft.trim_end();
+    if draft.is_empty() {
+        script.to_owned()
+    } else {
+        format!("{draft} {script}")
+    }
 }
 
 /// A client message id: time, a random part and a counter, so retries keep it and two tabs

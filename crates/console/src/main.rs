@@ -9,6 +9,10 @@ mod format;
 mod state;
 
 #[cfg(target_arch = "wasm32")]
+mod actions;
+#[cfg(target_arch = "wasm32")]
+mod aids;
+#[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -19,15 +23,11 @@ mod queue;
 #[cfg(target_arch = "wasm32")]
 mod socket;
 #[cfg(target_arch = "wasm32")]
-mod ticket;
-#[cfg(target_arch = "wasm32")]
 mod thread;
 #[cfg(target_arch = "wasm32")]
+mod ticket;
+#[cfg(target_arch = "wasm32")]
 mod why;
-#[cfg(target_arch = "wasm32")]
-mod aids;
-#[cfg(target_arch = "wasm32")]
-mod actions;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

@@ -6,13 +6,18 @@
 use std::collections::VecDeque;
 
 use baton_core::Millis;
-use baton_core::protocol::{AgentFrame, MessageView, Misfire, QueueItem, ServerToAgent, TicketView};
+use baton_core::protocol::{
+    AgentFrame, MessageView, Misfire, QueueItem, ServerToAgent, TicketView,
+};
 use baton_core::transcript::Author;
 
 use crate::format::{queue_rank, short_id, valid_queue};
 
 /// How long one `typing` frame keeps the indicator up.
 pub const TYPING_MS: Millis = 6_000;
+
+/// Least time between two `typing` frames the agent sends.
+pub const TYPING_EVERY_MS: Millis = 3_000;
 
 /// The socket as the agent should see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,8 +107,23 @@ impl Workspace {
             ServerToAgent::QueueUpdate { item } => self.queue_update(item),
             ServerToAgent::QueueRemove { ticket } => self.queue.retain(|i| i.ticket != ticket),
             ServerToAgent::Ticket { view } => return self.ticket(*view),
-            ServerToAgent::Message { ticket, seq, from, text, id, at, sentiment } => {
-                let message = MessageView { seq, from, text, at, sentiment, id };
+            ServerToAgent::Message {
+                ticket,
+                seq,
+                from,
+                text,
+                id,
+                at,
+                sentiment,
+            } => {
+                let message = MessageView {
+                    seq,
+                    from,
+                    text,
+                    at,
+                    sentiment,
+                    id,
+                };
                 self.message(&ticket, message);
             }
             ServerToAgent::Typing { ticket } => {
@@ -139,14 +159,25 @@ impl Workspace {
     fn queue_update(&mut self, item: QueueItem) {
         // The server publishes an update for a ticket it no longer counts as ours only after a
         // transfer: the ticket went back to a queue.
-        if let Some(held) = self.held.iter().position(|h| h.view.ticket == item.ticket && !h.closed) {
+        if let Some(held) = self
+            .held
+            .iter()
+            .position(|h| h.view.ticket == item.ticket && !h.closed)
+        {
             self.held.remove(held);
-            self.notice = Some(Notice { text: format!("Ticket moved to the {} queue.", item.queue), error: false });
+            self.notice = Some(Notice {
+                text: format!("Ticket moved to the {} queue.", item.queue),
+                error: false,
+            });
             self.fix_active();
         }
         self.queue.retain(|i| i.ticket != item.ticket);
         let rank = queue_rank(&item);
-        let at = self.queue.iter().position(|i| queue_rank(i) < rank).unwrap_or(self.queue.len());
+        let at = self
+            .queue
+            .iter()
+            .position(|i| queue_rank(i) < rank)
+            .unwrap_or(self.queue.len());
         self.queue.insert(at, item);
     }
 
@@ -159,22 +190,35 @@ impl Workspace {
         view.messages.dedup_by_key(|m| m.seq);
         let id = view.ticket.clone();
         let Some(held) = self.held_mut(&id) else {
-            self.held.push(Held { view, pending: Vec::new(), closed: false, typing_at: None, flagged: None });
+            self.held.push(Held {
+                view,
+                pending: Vec::new(),
+                closed: false,
+                typing_at: None,
+                flagged: None,
+            });
             self.active = Some(id);
             return Vec::new();
         };
         held.view = view;
         held.closed = false;
         let stored = &held.view.messages;
-        held.pending.retain(|p| !stored.iter().any(|m| m.id.as_deref() == Some(&p.id)));
+        held.pending
+            .retain(|p| !stored.iter().any(|m| m.id.as_deref() == Some(&p.id)));
         held.pending
             .iter()
-            .map(|p| AgentFrame::Message { ticket: id.clone(), id: p.id.clone(), text: p.text.clone() })
+            .map(|p| AgentFrame::Message {
+                ticket: id.clone(),
+                id: p.id.clone(),
+                text: p.text.clone(),
+            })
             .collect()
     }
 
     fn message(&mut self, ticket: &str, message: MessageView) {
-        let Some(held) = self.held_mut(ticket) else { return };
+        let Some(held) = self.held_mut(ticket) else {
+            return;
+        };
         if let Some(id) = &message.id {
             held.pending.retain(|p| p.id != *id);
         }
@@ -204,13 +248,18 @@ impl Workspace {
             }
             _ => {}
         }
-        self.notice = Some(Notice { text: message, error: true });
+        self.notice = Some(Notice {
+            text: message,
+            error: true,
+        });
     }
 
     /// Claims a ticket from the queue (or again, after a reconnect).
     pub fn claim(&mut self, ticket: &str) -> AgentFrame {
         self.claiming.push_back(ticket.to_owned());
-        AgentFrame::Claim { ticket: ticket.to_owned() }
+        AgentFrame::Claim {
+            ticket: ticket.to_owned(),
+        }
     }
 
     /// Whether a claim of `ticket` awaits its answer.
@@ -221,23 +270,37 @@ impl Workspace {
     /// Queues a reply; `None` when there is nothing to send or nowhere to send it.
     pub fn send(&mut self, ticket: &str, id: String, text: &str) -> Option<AgentFrame> {
         let text = text.trim();
-        let held = self.held_mut(ticket).filter(|h| !h.closed && !text.is_empty())?;
-        held.pending.push(Pending { id: id.clone(), text: text.to_owned() });
-        Some(AgentFrame::Message { ticket: ticket.to_owned(), id, text: text.to_owned() })
+        let held = self
+            .held_mut(ticket)
+            .filter(|h| !h.closed && !text.is_empty())?;
+        held.pending.push(Pending {
+            id: id.clone(),
+            text: text.to_owned(),
+        });
+        Some(AgentFrame::Message {
+            ticket: ticket.to_owned(),
+            id,
+            text: text.to_owned(),
+        })
     }
 
     /// Closes a ticket with a resolution (which must say something).
     pub fn close(&self, ticket: &str, resolution: &str) -> Option<AgentFrame> {
         let resolution = resolution.trim();
         let open = self.held(ticket).is_some_and(|h| !h.closed);
-        (open && !resolution.is_empty())
-            .then(|| AgentFrame::Close { ticket: ticket.to_owned(), resolution: resolution.to_owned() })
+        (open && !resolution.is_empty()).then(|| AgentFrame::Close {
+            ticket: ticket.to_owned(),
+            resolution: resolution.to_owned(),
+        })
     }
 
     /// Flags the escalation as a misfire.
     pub fn flag(&mut self, ticket: &str, kind: Misfire) -> Option<AgentFrame> {
         self.held_mut(ticket)?.flagged = Some(kind);
-        Some(AgentFrame::FlagMisfire { ticket: ticket.to_owned(), kind })
+        Some(AgentFrame::FlagMisfire {
+            ticket: ticket.to_owned(),
+            kind,
+        })
     }
 
     /// Moves a ticket to another queue; `Err` explains a queue name the server would refuse.
@@ -246,10 +309,13 @@ impl Workspace {
         if !valid_queue(queue) {
             return Err("A queue name is 1–64 characters of a–z, 0–9, “-” and “_”.");
         }
-        if !self.held(ticket).is_some_and(|h| !h.closed) {
+        if self.held(ticket).is_none_or(|h| h.closed) {
             return Err("Only an open ticket you hold can be transferred.");
         }
-        Ok(AgentFrame::Transfer { ticket: ticket.to_owned(), queue: queue.to_owned() })
+        Ok(AgentFrame::Transfer {
+            ticket: ticket.to_owned(),
+            queue: queue.to_owned(),
+        })
     }
 
     /// Drops a closed ticket from the list.
@@ -260,7 +326,11 @@ impl Workspace {
 
     /// Ids of the open tickets held, to keep across a reload.
     pub fn open_ids(&self) -> Vec<String> {
-        self.held.iter().filter(|h| !h.closed).map(|h| h.view.ticket.clone()).collect()
+        self.held
+            .iter()
+            .filter(|h| !h.closed)
+            .map(|h| h.view.ticket.clone())
+            .collect()
     }
 
     /// A held ticket.
@@ -273,7 +343,10 @@ impl Workspace {
     }
 
     fn fix_active(&mut self) {
-        let gone = self.active.as_deref().is_none_or(|a| self.held(a).is_none());
+        let gone = self
+            .active
+            .as_deref()
+            .is_none_or(|a| self.held(a).is_none());
         if gone {
             self.active = self.held.last().map(|h| h.view.ticket.clone());
         }

@@ -125,7 +125,8 @@ pub enum VisitorFrame {
     },
     /// A visitor message after handover.
     Message {
-        /// Client-generated id, unique per conversation.
+        /// Client-generated id, unique among this visitor's messages in the conversation
+        /// (ids starting with `transcript:` are reserved).
         id: String,
         /// Text, at most 16 KB.
         text: String,
@@ -189,13 +190,14 @@ pub enum ServerToVisitor {
     },
     /// The agent is typing.
     Typing,
-    /// The agent left (transfer or disconnect).
+    /// The agent handed the conversation back to the queue (transfer).
     AgentLeft,
     /// The agent closed the conversation; ask for a rating.
     Closed,
     /// Something went wrong.
     Error {
-        /// Stable code, e.g. `bad_frame`, `too_large`, `rate_limited`.
+        /// Stable code, e.g. `bad_frame`, `no_conversation`, `internal` (limits close the
+        /// socket instead: 1009 too big, 1008 too fast).
         code: String,
         /// Human explanation.
         message: String,
@@ -245,6 +247,11 @@ pub enum AgentFrame {
         ticket: String,
         /// Target queue.
         queue: String,
+    },
+    /// The agent is typing in a claimed ticket.
+    Typing {
+        /// Ticket id.
+        ticket: String,
     },
 }
 
@@ -389,7 +396,7 @@ pub enum ServerToAgent {
         /// The ticket.
         item: QueueItem,
     },
-    /// A ticket left the queue (claimed or closed).
+    /// A ticket left the queue (claimed).
     QueueRemove {
         /// Ticket id.
         ticket: String,

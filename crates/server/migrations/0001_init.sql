@@ -38,7 +38,8 @@ CREATE TABLE messages (
     at          INTEGER NOT NULL,
     sentiment   REAL,
     PRIMARY KEY (ticket, seq),
-    UNIQUE (ticket, client_id)
+    -- Client ids are unique per author: a visitor and an agent may pick the same id.
+    UNIQUE (ticket, author, client_id)
 );
 
 CREATE TABLE agents (

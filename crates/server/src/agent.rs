@@ -49,7 +49,8 @@ async fn run(state: AppState, socket: WebSocket) {
     let limits = state.limits.clone();
     let agent = match socket::next(&mut stream, &out, limits.ping, LOGIN_WITHIN).await {
         Incoming::Text(text) => login(&state, &text).await,
-        _ => None,
+        Incoming::Gone => return,
+        Incoming::Idle | Incoming::Nothing => None,
     };
     let Some(agent) = agent else {
         Metrics::inc(&metrics.frames_rejected);
@@ -85,6 +86,10 @@ async fn run(state: AppState, socket: WebSocket) {
                 }
             }
             Incoming::Nothing => {}
+            Incoming::Idle => {
+                out.close(close::GOING_AWAY, "idle").await;
+                break;
+            }
             Incoming::Gone => break,
         }
     }
@@ -201,8 +206,28 @@ impl Session {
             }
             AgentFrame::Close { ticket, resolution } => self.close(&ticket, &resolution).await,
             AgentFrame::FlagMisfire { ticket, kind } => {
-                if let Err(e) = self.state.store.flag_misfire(&ticket, kind).await {
-                    self.internal(e).await;
+                // The agent who has (or closed) the ticket judges its escalation.
+                match self.state.store.ticket(&ticket).await {
+                    Ok(Some(t)) if t.claimed_by.as_deref() == Some(&self.agent.name) => {
+                        if let Err(e) = self.state.store.flag_misfire(&ticket, kind).await {
+                            self.internal(e).await;
+                        }
+                    }
+                    Ok(_) => {
+                        self.error("not_yours", "only the agent who took a ticket can flag it")
+                            .await
+                    }
+                    Err(e) => self.internal(e).await,
+                }
+            }
+            AgentFrame::Typing { ticket } => {
+                if self.pumps.contains_key(&ticket) {
+                    self.state.hub.publish(
+                        &ticket,
+                        Live::Typing {
+                            from: Author::Agent,
+                        },
+                    );
                 }
             }
             AgentFrame::Transfer { ticket, queue } => self.transfer(&ticket, &queue).await,
@@ -272,7 +297,11 @@ impl Session {
         if text.len() > self.state.limits.message_bytes {
             return Err((close::TOO_BIG, "message longer than 16 KB"));
         }
-        if id.is_empty() || id.len() > 128 || text.trim().is_empty() {
+        if id.is_empty()
+            || id.len() > 128
+            || id.starts_with("transcript:")
+            || text.trim().is_empty()
+        {
             self.error(
                 "bad_frame",
                 "a message needs an id of 1–128 characters and some text",

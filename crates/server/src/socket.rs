@@ -78,20 +78,23 @@ pub fn split(socket: WebSocket) -> (Outbox, SplitStream<WebSocket>, JoinHandle<(
 pub enum Incoming {
     /// A text frame.
     Text(String),
-    /// The peer closed, errored or went silent; stop.
+    /// Nothing arrived within the deadline (no frame, no pong).
+    Idle,
+    /// The peer closed or errored; stop.
     Gone,
-    /// A frame to ignore (ping, pong, binary after refusal).
+    /// A frame to ignore (ping, pong).
     Nothing,
 }
 
-/// Reads the next frame, pinging while waiting and giving up after `idle` of silence.
+/// Reads the next frame, pinging every `ping` while waiting; [`Incoming::Idle`] after
+/// `within` of silence. Binary frames are refused with 1003.
 pub async fn next(
     stream: &mut SplitStream<WebSocket>,
     out: &Outbox,
     ping: Duration,
-    idle: Duration,
+    within: Duration,
 ) -> Incoming {
-    let deadline = Instant::now() + idle;
+    let deadline = tokio::time::Instant::now() + within;
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + ping, ping);
     loop {
         tokio::select! {
@@ -106,11 +109,8 @@ pub async fn next(
                     Some(Ok(Message::Close(_)) | Err(_)) | None => Incoming::Gone,
                 };
             }
+            () = tokio::time::sleep_until(deadline) => return Incoming::Idle,
             _ = ticker.tick() => {
-                if Instant::now() >= deadline {
-                    out.close(close::GOING_AWAY, "idle").await;
-                    return Incoming::Gone;
-                }
                 if !out.raw(Message::Ping(Default::default())).await {
                     return Incoming::Gone;
                 }

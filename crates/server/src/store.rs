@@ -3,8 +3,8 @@
 //! [`Store`] is what the server needs and nothing more; [`sqlite::SqliteStore`] implements it
 //! (WAL, `synchronous=FULL`, embedded migrations). Every write that the server acknowledges
 //! to a client has been committed first. Message delivery is exactly-once because a
-//! message's client-generated id is unique per ticket: a retry finds the stored row and gets
-//! the same sequence number back instead of a second copy.
+//! message's client-generated id is unique per ticket and author: a retry finds the stored
+//! row and gets the same sequence number back instead of a second copy.
 
 pub mod sqlite;
 

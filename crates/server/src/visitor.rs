@@ -92,6 +92,10 @@ async fn run(state: AppState, socket: WebSocket) {
                 }
             }
             Incoming::Nothing => {}
+            Incoming::Idle => {
+                out.close(close::GOING_AWAY, "idle").await;
+                break;
+            }
             Incoming::Gone => break,
         }
     }
@@ -329,7 +333,11 @@ impl Session {
             .await;
             return Ok(());
         };
-        if id.is_empty() || id.len() > 128 || text.trim().is_empty() {
+        if id.is_empty()
+            || id.len() > 128
+            || id.starts_with("transcript:")
+            || text.trim().is_empty()
+        {
             self.error(
                 "bad_frame",
                 "a message needs an id of 1–128 characters and some text",

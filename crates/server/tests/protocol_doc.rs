@@ -34,7 +34,10 @@ fn blocks() -> Vec<(String, String)> {
     out
 }
 
-fn check<T: serde::de::DeserializeOwned + serde::Serialize>(body: &str, seen: &mut BTreeSet<String>) {
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
+    body: &str,
+    seen: &mut BTreeSet<String>,
+) {
     let frame: Frame<T> = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e} in\n{body}"));
     assert_eq!(frame.v, 1, "{body}");
     let json = serde_json::to_value(&frame).unwrap();
@@ -43,8 +46,12 @@ fn check<T: serde::de::DeserializeOwned + serde::Serialize>(body: &str, seen: &m
 
 #[test]
 fn every_documented_frame_parses_and_every_frame_is_documented() {
-    let (mut visitor, mut to_visitor, mut agent, mut to_agent) =
-        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut visitor, mut to_visitor, mut agent, mut to_agent) = (
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    );
     for (kind, body) in blocks() {
         match kind.as_str() {
             "visitor" => check::<VisitorFrame>(&body, &mut visitor),
@@ -54,15 +61,60 @@ fn every_documented_frame_parses_and_every_frame_is_documented() {
             other => panic!("unknown example kind `{other}`"),
         }
     }
-    let set = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<_>>();
-    assert_eq!(visitor, set(&["hello", "handoff", "message", "typing", "csat", "leave_email"]));
+    let set = |names: &[&str]| {
+        names
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(
+        visitor,
+        set(&[
+            "hello",
+            "handoff",
+            "message",
+            "typing",
+            "csat",
+            "leave_email"
+        ])
+    );
     assert_eq!(
         to_visitor,
-        set(&["welcome", "queued", "agent_joined", "message", "typing", "agent_left", "closed", "error"])
+        set(&[
+            "welcome",
+            "queued",
+            "agent_joined",
+            "message",
+            "typing",
+            "agent_left",
+            "closed",
+            "error"
+        ])
     );
-    assert_eq!(agent, set(&["login", "claim", "message", "close", "flag_misfire", "transfer"]));
+    assert_eq!(
+        agent,
+        set(&[
+            "login",
+            "claim",
+            "message",
+            "close",
+            "flag_misfire",
+            "transfer",
+            "typing"
+        ])
+    );
     assert_eq!(
         to_agent,
-        set(&["welcome", "ticket", "closed", "typing", "queue_snapshot", "queue_update", "queue_remove", "message", "error"])
+        set(&[
+            "welcome",
+            "ticket",
+            "closed",
+            "typing",
+            "queue_snapshot",
+            "queue_update",
+            "queue_remove",
+            "message",
+            "error"
+        ])
     );
 }

@@ -38,19 +38,49 @@ fn queue_names_follow_the_servers_rule() {
 
 #[test]
 fn evidence_is_explained_in_words_with_thread_numbers() {
-    let keyword = Evidence::Keyword { term: "lawyer".into(), message: 3 };
-    assert_eq!(evidence_text(&keyword), "the term “lawyer” appeared in message #4");
+    let keyword = Evidence::Keyword {
+        term: "lawyer".into(),
+        message: 8,
+    };
+    assert_eq!(
+        evidence_text(&keyword, Source::Widget),
+        "the term “lawyer” appeared in message #8"
+    );
+    assert_eq!(
+        evidence_text(&keyword, Source::Server),
+        "the term “lawyer” appeared in message 8 of the server's replay"
+    );
+    assert_eq!(evidence_message(&keyword), Some(8));
+    // The thread numbers messages like the evidence does: seq 9 is message #8.
+    assert_eq!(message_number(9), 8);
     let profile = Evidence::Profile {
         attribute: "plan".into(),
         value: serde_json::json!("vip"),
         verified: false,
     };
-    assert_eq!(evidence_text(&profile), "the profile's “plan” is vip (not verified)");
-    let count = Evidence::Count { counter: Counter::FallbacksInARow, count: 3, limit: 2 };
-    assert!(evidence_text(&count).starts_with("3 messages in a row"));
-    let low = Evidence::Sentiment { score: -0.7, threshold: -0.5, message: 0 };
-    assert!(evidence_text(&low).contains("message #1 scored sentiment \u{2212}0.70"));
-    let action = Action::Escalate { queue: "vip".into(), priority: Priority::Urgent };
+    assert_eq!(
+        evidence_text(&profile, Source::Widget),
+        "the profile's “plan” is vip (not verified)"
+    );
+    let count = Evidence::Count {
+        counter: Counter::FallbacksInARow,
+        count: 3,
+        limit: 2,
+    };
+    assert!(evidence_text(&count, Source::Widget).starts_with("3 messages in a row"));
+    let low = Evidence::Sentiment {
+        score: -0.7,
+        threshold: -0.5,
+        message: 0,
+    };
+    assert!(
+        evidence_text(&low, Source::Widget).contains("message #0 scored sentiment \u{2212}0.70")
+    );
+    assert_eq!(evidence_message(&count), None);
+    let action = Action::Escalate {
+        queue: "vip".into(),
+        priority: Priority::Urgent,
+    };
     assert_eq!(action_text(&action), "hand over to vip (urgent)");
 }
 
@@ -79,4 +109,25 @@ fn client_ids_differ_by_counter_and_random_part() {
     assert_ne!(a, client_id(1_700_000_000_000, 0.25, 1));
     assert!(a.len() <= 128);
     assert_eq!(short_id("0123456789abcdef"), "01234567");
+}
+
+#[test]
+fn only_web_links_are_opened() {
+    assert!(safe_url("https://shop.example/help/returns"));
+    assert!(safe_url("HTTP://shop.example"));
+    assert!(safe_url("/help/returns"));
+    assert!(!safe_url("javascript:alert(1)"));
+    assert!(!safe_url(" JavaScript:alert(1)"));
+    assert!(!safe_url("data:text/html,<script>alert(1)</script>"));
+    assert!(!safe_url("//evil.example"));
+    assert!(!safe_url("/\\evil.example"));
+}
+
+#[test]
+fn scripts_go_into_the_draft() {
+    assert_eq!(insert_script("", "Hello!"), "Hello!");
+    assert_eq!(
+        insert_script("Hi Ana. ", "Let me check."),
+        "Hi Ana. Let me check."
+    );
 }

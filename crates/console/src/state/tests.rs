@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use baton_core::config::raw::Priority;
 use baton_core::conversation::{Conversation, Event};
-use baton_core::protocol::{AgentFrame, Handoff, MessageView, QueueItem, ServerToAgent, TicketView};
+use baton_core::protocol::{
+    AgentFrame, Handoff, MessageView, QueueItem, ServerToAgent, TicketView,
+};
 use baton_core::transcript::Author;
 
 use super::{Conn, Workspace};
@@ -15,7 +17,12 @@ fn handoff(lines: &[&str]) -> Handoff {
     let mut chat = Conversation::new(Arc::new(site), "v-1");
     chat.handle(Event::Start { page: None }, 1_000);
     for (i, line) in lines.iter().enumerate() {
-        chat.handle(Event::Text { text: (*line).to_owned() }, 2_000 + i as u64 * 1_000);
+        chat.handle(
+            Event::Text {
+                text: (*line).to_owned(),
+            },
+            2_000 + i as u64 * 1_000,
+        );
     }
     Handoff::of(&chat, None).unwrap()
 }
@@ -83,32 +90,66 @@ fn holding() -> Workspace {
     let mut ws = Workspace::new(Vec::new());
     ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0);
     ws.claim("t1");
-    ws.apply(ServerToAgent::Ticket { view: Box::new(view("t1")) }, 0);
+    ws.apply(
+        ServerToAgent::Ticket {
+            view: Box::new(view("t1")),
+        },
+        0,
+    );
     ws
 }
 
 fn seqs(ws: &Workspace) -> Vec<u64> {
-    ws.held("t1").unwrap().view.messages.iter().map(|m| m.seq).collect()
+    ws.held("t1")
+        .unwrap()
+        .view
+        .messages
+        .iter()
+        .map(|m| m.seq)
+        .collect()
 }
 
 #[test]
 fn the_queue_follows_snapshot_update_and_remove() {
     let mut ws = Workspace::new(Vec::new());
-    let snapshot = vec![item("a", Priority::Urgent, 100), item("b", Priority::Normal, 50)];
+    let snapshot = vec![
+        item("a", Priority::Urgent, 100),
+        item("b", Priority::Normal, 50),
+    ];
     ws.apply(ServerToAgent::QueueSnapshot { items: snapshot }, 0);
     assert_eq!(ws.queue.len(), 2);
     // High, a little later than b: ahead of the normal one, behind the urgent one.
-    ws.apply(ServerToAgent::QueueUpdate { item: item("c", Priority::High, 200) }, 0);
+    ws.apply(
+        ServerToAgent::QueueUpdate {
+            item: item("c", Priority::High, 200),
+        },
+        0,
+    );
     // Low and old: last.
-    ws.apply(ServerToAgent::QueueUpdate { item: item("d", Priority::Low, 10) }, 0);
+    ws.apply(
+        ServerToAgent::QueueUpdate {
+            item: item("d", Priority::Low, 10),
+        },
+        0,
+    );
     let order: Vec<&str> = ws.queue.iter().map(|i| i.ticket.as_str()).collect();
     assert_eq!(order, ["a", "c", "b", "d"]);
     // An update replaces in place (no duplicate) and re-sorts.
-    ws.apply(ServerToAgent::QueueUpdate { item: item("d", Priority::Urgent, 10) }, 0);
+    ws.apply(
+        ServerToAgent::QueueUpdate {
+            item: item("d", Priority::Urgent, 10),
+        },
+        0,
+    );
     let order: Vec<&str> = ws.queue.iter().map(|i| i.ticket.as_str()).collect();
     assert_eq!(order, ["d", "a", "c", "b"]);
     ws.apply(ServerToAgent::QueueRemove { ticket: "a".into() }, 0);
-    ws.apply(ServerToAgent::QueueRemove { ticket: "nope".into() }, 0);
+    ws.apply(
+        ServerToAgent::QueueRemove {
+            ticket: "nope".into(),
+        },
+        0,
+    );
     assert_eq!(ws.queue.len(), 3);
     ws.apply(ServerToAgent::QueueSnapshot { items: Vec::new() }, 0);
     assert!(ws.queue.is_empty());
@@ -127,13 +168,21 @@ fn a_ticket_then_messages_dedupe_by_seq() {
     ws.apply(message("other", 1, Author::Visitor, "not mine", None), 0);
     let got = seqs(&ws);
     assert_eq!(got.len(), base.len() + 2);
-    assert!(got.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates: {got:?}");
+    assert!(
+        got.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no duplicates: {got:?}"
+    );
     // The full ticket again (after a reconnect) replaces the thread without duplicates.
     let mut again = view("t1");
     let held = ws.held("t1").unwrap();
     again.messages = held.view.messages.clone();
     again.messages.push(held.view.messages[0].clone());
-    ws.apply(ServerToAgent::Ticket { view: Box::new(again) }, 0);
+    ws.apply(
+        ServerToAgent::Ticket {
+            view: Box::new(again),
+        },
+        0,
+    );
     assert_eq!(seqs(&ws), got);
     assert_eq!(ws.held.len(), 1);
 }
@@ -144,10 +193,20 @@ fn a_reply_is_pending_until_its_echo() {
     let frame = ws.send("t1", "m-1".into(), "  On it!  ").unwrap();
     assert_eq!(
         frame,
-        AgentFrame::Message { ticket: "t1".into(), id: "m-1".into(), text: "On it!".into() }
+        AgentFrame::Message {
+            ticket: "t1".into(),
+            id: "m-1".into(),
+            text: "On it!".into()
+        }
     );
-    assert!(ws.send("t1", "m-2".into(), "   ").is_none(), "blank replies are not sent");
-    assert!(ws.send("zz", "m-3".into(), "hi").is_none(), "only held tickets");
+    assert!(
+        ws.send("t1", "m-2".into(), "   ").is_none(),
+        "blank replies are not sent"
+    );
+    assert!(
+        ws.send("zz", "m-3".into(), "hi").is_none(),
+        "only held tickets"
+    );
     assert_eq!(ws.held("t1").unwrap().pending.len(), 1);
     // Someone else's message does not acknowledge ours.
     ws.apply(message("t1", 40, Author::Visitor, "hello?", None), 0);
@@ -155,17 +214,26 @@ fn a_reply_is_pending_until_its_echo() {
     ws.apply(message("t1", 41, Author::Agent, "On it!", Some("m-1")), 0);
     let held = ws.held("t1").unwrap();
     assert!(held.pending.is_empty());
-    assert_eq!(held.view.messages.last().unwrap().id.as_deref(), Some("m-1"));
+    assert_eq!(
+        held.view.messages.last().unwrap().id.as_deref(),
+        Some("m-1")
+    );
 }
 
 #[test]
 fn a_reconnect_reclaims_and_resends_what_was_not_stored() {
     let mut ws = holding();
-    ws.send("t1", "m-1".into(), "stored before the drop").unwrap();
+    ws.send("t1", "m-1".into(), "stored before the drop")
+        .unwrap();
     ws.send("t1", "m-2".into(), "lost in the drop").unwrap();
     ws.conn = Conn::Reconnecting { in_ms: 1_000 };
     let out = ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0);
-    assert_eq!(out, [AgentFrame::Claim { ticket: "t1".into() }]);
+    assert_eq!(
+        out,
+        [AgentFrame::Claim {
+            ticket: "t1".into()
+        }]
+    );
     assert_eq!(ws.conn, Conn::Connected);
     let mut again = view("t1");
     let seq = again.messages.len() as u64 + 1;
@@ -177,10 +245,19 @@ fn a_reconnect_reclaims_and_resends_what_was_not_stored() {
         sentiment: None,
         id: Some("m-1".into()),
     });
-    let out = ws.apply(ServerToAgent::Ticket { view: Box::new(again) }, 0);
+    let out = ws.apply(
+        ServerToAgent::Ticket {
+            view: Box::new(again),
+        },
+        0,
+    );
     assert_eq!(
         out,
-        [AgentFrame::Message { ticket: "t1".into(), id: "m-2".into(), text: "lost in the drop".into() }]
+        [AgentFrame::Message {
+            ticket: "t1".into(),
+            id: "m-2".into(),
+            text: "lost in the drop".into()
+        }]
     );
     assert_eq!(ws.held("t1").unwrap().pending.len(), 1);
 }
@@ -189,31 +266,65 @@ fn a_reconnect_reclaims_and_resends_what_was_not_stored() {
 fn tickets_from_before_a_reload_are_claimed_once_welcomed() {
     let mut ws = Workspace::new(vec!["t9".into()]);
     let out = ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0);
-    assert_eq!(out, [AgentFrame::Claim { ticket: "t9".into() }]);
+    assert_eq!(
+        out,
+        [AgentFrame::Claim {
+            ticket: "t9".into()
+        }]
+    );
     assert!(ws.is_claiming("t9"));
     // It was closed meanwhile: the claim is refused, and it is not asked for again.
-    ws.apply(ServerToAgent::Error { code: "unavailable".into(), message: "gone".into() }, 0);
+    ws.apply(
+        ServerToAgent::Error {
+            code: "unavailable".into(),
+            message: "gone".into(),
+        },
+        0,
+    );
     assert!(!ws.is_claiming("t9"));
-    assert!(ws.notice.as_ref().is_some_and(|n| n.error && n.text.contains("t9")));
-    assert!(ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0).is_empty());
+    assert!(
+        ws.notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("t9"))
+    );
+    assert!(
+        ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0)
+            .is_empty()
+    );
 }
 
 #[test]
 fn closed_tickets_take_no_replies_and_can_be_dismissed() {
     let mut ws = holding();
-    ws.apply(ServerToAgent::Typing { ticket: "t1".into() }, 77);
+    ws.apply(
+        ServerToAgent::Typing {
+            ticket: "t1".into(),
+        },
+        77,
+    );
     assert_eq!(ws.held("t1").unwrap().typing_at, Some(77));
     assert!(ws.close("t1", "   ").is_none(), "a resolution is required");
     assert_eq!(
         ws.close("t1", "refunded"),
-        Some(AgentFrame::Close { ticket: "t1".into(), resolution: "refunded".into() })
+        Some(AgentFrame::Close {
+            ticket: "t1".into(),
+            resolution: "refunded".into()
+        })
     );
-    ws.apply(ServerToAgent::Closed { ticket: "t1".into() }, 0);
+    ws.apply(
+        ServerToAgent::Closed {
+            ticket: "t1".into(),
+        },
+        0,
+    );
     let held = ws.held("t1").unwrap();
     assert!(held.closed && held.typing_at.is_none());
     assert!(ws.send("t1", "m".into(), "still there?").is_none());
     assert!(ws.open_ids().is_empty());
-    assert!(ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0).is_empty());
+    assert!(
+        ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0)
+            .is_empty()
+    );
     ws.dismiss("t1");
     assert!(ws.held.is_empty());
     assert_eq!(ws.active, None);
@@ -225,7 +336,10 @@ fn a_transfer_validates_the_queue_and_lets_the_ticket_go() {
     assert!(ws.transfer("t1", "Billing!").is_err());
     assert_eq!(
         ws.transfer("t1", " billing "),
-        Ok(AgentFrame::Transfer { ticket: "t1".into(), queue: "billing".into() })
+        Ok(AgentFrame::Transfer {
+            ticket: "t1".into(),
+            queue: "billing".into()
+        })
     );
     let mut moved = item("t1", Priority::High, 5_000);
     moved.queue = "billing".into();
@@ -233,17 +347,36 @@ fn a_transfer_validates_the_queue_and_lets_the_ticket_go() {
     assert!(ws.held.is_empty());
     assert_eq!(ws.active, None);
     assert_eq!(ws.queue.len(), 1);
-    assert!(ws.notice.as_ref().is_some_and(|n| !n.error && n.text.contains("billing")));
+    assert!(
+        ws.notice
+            .as_ref()
+            .is_some_and(|n| !n.error && n.text.contains("billing"))
+    );
 }
 
 #[test]
 fn a_refused_session_is_reported_and_other_errors_are_notices() {
     let mut ws = holding();
-    ws.apply(ServerToAgent::Error { code: "not_yours".into(), message: "claim first".into() }, 0);
+    ws.apply(
+        ServerToAgent::Error {
+            code: "not_yours".into(),
+            message: "claim first".into(),
+        },
+        0,
+    );
     assert!(!ws.session_refused);
     assert_eq!(ws.held.len(), 1, "an unrelated error closes nothing");
-    assert_eq!(ws.notice.as_ref().map(|n| n.text.as_str()), Some("claim first"));
-    ws.apply(ServerToAgent::Error { code: "login".into(), message: "log in first".into() }, 0);
+    assert_eq!(
+        ws.notice.as_ref().map(|n| n.text.as_str()),
+        Some("claim first")
+    );
+    ws.apply(
+        ServerToAgent::Error {
+            code: "login".into(),
+            message: "log in first".into(),
+        },
+        0,
+    );
     assert!(ws.session_refused);
 }
 
@@ -257,5 +390,10 @@ fn server_frames_parse_from_the_wire() {
     ws.apply(frame.body, 0);
     let held = ws.held("t1").unwrap();
     assert_eq!(held.view.messages.len(), before + 1);
-    assert!(held.view.messages.iter().any(|m| m.text == "<img src=x onerror=alert(1)>"));
+    assert!(
+        held.view
+            .messages
+            .iter()
+            .any(|m| m.text == "<img src=x onerror=alert(1)>")
+    );
 }

@@ -183,7 +183,7 @@ impl Store for SqliteStore {
         let inserted = sqlx::query(
             "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) \
              SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE ticket = ? \
-             ON CONFLICT (ticket, client_id) DO NOTHING",
+             ON CONFLICT (ticket, author, client_id) DO NOTHING",
         )
         .bind(m.ticket)
         .bind(m.client_id)
@@ -206,9 +206,11 @@ impl Store for SqliteStore {
             .await?;
         }
         let row = sqlx::query(
-            "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages WHERE ticket = ? AND client_id = ?",
+            "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages \
+             WHERE ticket = ? AND author = ? AND client_id = ?",
         )
         .bind(m.ticket)
+        .bind(author_str(m.author))
         .bind(m.client_id)
         .fetch_one(&self.pool)
         .await?;
