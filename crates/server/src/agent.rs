@@ -24,7 +24,7 @@ use tokio::sync::broadcast;
 use crate::hub::{self, Live, QueueEvent};
 use crate::intake;
 use crate::metrics::{Metrics, SocketGauge};
-use crate::socket::{self, AbortOnDrop, Bucket, Incoming, Outbox, close};
+use crate::socket::{self, AbortOnDrop, Bucket, Frames, Incoming, Outbox, Refusal, close};
 use crate::state::{AppState, now};
 use crate::store::{AgentRow, Claim, NewMessage, Status, StoreError, StoredMessage, Ticket};
 
@@ -75,24 +75,15 @@ async fn run(state: AppState, socket: WebSocket) {
         queue: None,
     };
     session.start().await;
-    loop {
-        match socket::next(&mut stream, &out, limits.ping, limits.idle).await {
-            Incoming::Text(text) => {
-                if let Err((code, reason)) = session.frame(&text).await {
-                    Metrics::inc(&session.state.metrics.frames_rejected);
-                    out.close(code, reason).await;
-                    socket::drain(&mut stream).await;
-                    break;
-                }
-            }
-            Incoming::Nothing => {}
-            Incoming::Idle => {
-                out.close(close::GOING_AWAY, "idle").await;
-                break;
-            }
-            Incoming::Gone => break,
-        }
-    }
+    socket::serve_frames(
+        &mut session,
+        &mut stream,
+        &out,
+        limits.ping,
+        limits.idle,
+        &metrics.frames_rejected,
+    )
+    .await;
     drop(session);
     drop(out);
     let _ = writer.await;
@@ -118,8 +109,6 @@ struct Session {
     queue: Option<AbortOnDrop>,
     bucket: Bucket,
 }
-
-type Refusal = (u16, &'static str);
 
 /// A ticket as the queue lists it.
 pub fn queue_item(ticket: &Ticket) -> QueueItem {
@@ -186,7 +175,7 @@ impl Session {
         }
     }
 
-    async fn frame(&mut self, text: &str) -> Result<(), Refusal> {
+    async fn handle(&mut self, text: &str) -> Result<(), Refusal> {
         if !self.bucket.take() {
             return Err((close::POLICY, "too many frames, slow down"));
         }
@@ -526,4 +515,10 @@ fn to_agent(ticket: &str, live: Live) -> Option<ServerToAgent> {
         },
         Live::AgentJoined { .. } | Live::AgentLeft | Live::Typing { .. } => return None,
     })
+}
+
+impl Frames for Session {
+    async fn frame(&mut self, text: &str) -> Result<(), Refusal> {
+        self.handle(text).await
+    }
 }

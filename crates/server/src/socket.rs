@@ -119,6 +119,48 @@ pub async fn next(
     }
 }
 
+/// Why a socket is being closed: a close code and a short reason.
+pub type Refusal = (u16, &'static str);
+
+/// A socket's handler of text frames; [`serve_frames`] runs the read loop around it.
+pub trait Frames {
+    /// Handles one text frame; `Err` closes the socket with that code.
+    fn frame(
+        &mut self,
+        text: &str,
+    ) -> impl std::future::Future<Output = Result<(), Refusal>> + Send;
+}
+
+/// The read loop both sockets share: frames to `handler` until the peer leaves, goes idle
+/// (closed with 1001) or is refused (closed with the refusal's code, counted in `rejected`).
+pub async fn serve_frames(
+    handler: &mut impl Frames,
+    stream: &mut SplitStream<WebSocket>,
+    out: &Outbox,
+    ping: Duration,
+    idle: Duration,
+    rejected: &std::sync::atomic::AtomicU64,
+) {
+    loop {
+        match next(stream, out, ping, idle).await {
+            Incoming::Text(text) => {
+                if let Err((code, reason)) = handler.frame(&text).await {
+                    rejected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    out.close(code, reason).await;
+                    drain(stream).await;
+                    return;
+                }
+            }
+            Incoming::Nothing => {}
+            Incoming::Idle => {
+                out.close(close::GOING_AWAY, "idle").await;
+                return;
+            }
+            Incoming::Gone => return,
+        }
+    }
+}
+
 /// After closing, reads (and drops) what the peer still sends until it closes too, for at
 /// most two seconds: closing a TCP socket with unread data makes the kernel send a reset,
 /// which can destroy the close frame (and its code) before the peer reads it.

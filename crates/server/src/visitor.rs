@@ -18,7 +18,7 @@ use baton_core::transcript::Author;
 use crate::hub::{self, Live, QueueEvent};
 use crate::intake;
 use crate::metrics::{Metrics, SocketGauge};
-use crate::socket::{self, AbortOnDrop, Bucket, Incoming, Outbox, close};
+use crate::socket::{self, AbortOnDrop, Bucket, Frames, Outbox, Refusal, close};
 use crate::state::{AppState, now};
 use crate::store::{NewMessage, NewTicket, Status, StoredMessage, Ticket};
 
@@ -81,30 +81,19 @@ async fn run(state: AppState, socket: WebSocket) {
         ticket: None,
         pump: None,
     };
-    loop {
-        match socket::next(&mut stream, &out, limits.ping, limits.idle).await {
-            Incoming::Text(text) => {
-                if let Err((code, reason)) = session.frame(&text).await {
-                    Metrics::inc(&session.state.metrics.frames_rejected);
-                    out.close(code, reason).await;
-                    socket::drain(&mut stream).await;
-                    break;
-                }
-            }
-            Incoming::Nothing => {}
-            Incoming::Idle => {
-                out.close(close::GOING_AWAY, "idle").await;
-                break;
-            }
-            Incoming::Gone => break,
-        }
-    }
+    socket::serve_frames(
+        &mut session,
+        &mut stream,
+        &out,
+        limits.ping,
+        limits.idle,
+        &metrics.frames_rejected,
+    )
+    .await;
     drop(session);
     drop(out);
     let _ = writer.await;
 }
-
-type Refusal = (u16, &'static str);
 
 impl Session {
     async fn error(&self, code: &str, message: impl Into<String>) {
@@ -117,7 +106,7 @@ impl Session {
             .await;
     }
 
-    async fn frame(&mut self, text: &str) -> Result<(), Refusal> {
+    async fn handle(&mut self, text: &str) -> Result<(), Refusal> {
         if !self.bucket.take() {
             return Err((close::POLICY, "too many messages, slow down"));
         }
@@ -440,4 +429,10 @@ fn to_visitor(live: Live) -> Option<ServerToVisitor> {
         } => ServerToVisitor::Typing,
         Live::Typing { .. } => return None,
     })
+}
+
+impl Frames for Session {
+    async fn frame(&mut self, text: &str) -> Result<(), Refusal> {
+        self.handle(text).await
+    }
 }

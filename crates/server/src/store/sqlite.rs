@@ -105,6 +105,14 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, StoreError> {
     })
 }
 
+fn agent_from_row(row: &SqliteRow) -> Result<AgentRow, sqlx::Error> {
+    Ok(AgentRow {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
 fn i64_of(value: Millis) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
@@ -352,15 +360,7 @@ impl Store for SqliteStore {
             .bind(name)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row
-            .map(|r| -> Result<AgentRow, sqlx::Error> {
-                Ok(AgentRow {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    password_hash: r.try_get("password_hash")?,
-                })
-            })
-            .transpose()?)
+        Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
 
     async fn add_session(
@@ -395,14 +395,6 @@ impl Store for SqliteStore {
         .bind(i64_of(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row
-            .map(|r| -> Result<AgentRow, sqlx::Error> {
-                Ok(AgentRow {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    password_hash: r.try_get("password_hash")?,
-                })
-            })
-            .transpose()?)
+        Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
 }
