@@ -129,6 +129,20 @@ fn test() -> Result {
             "warnings",
         ],
     )?;
+    // The UI code only exists for wasm32.
+    run_in_target(
+        "cargo",
+        &[
+            "clippy",
+            "--manifest-path",
+            CONSOLE_MANIFEST,
+            "--target",
+            WASM,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     step("cargo test");
     run("cargo", &["test", "--workspace"])?;
     run_in_target("cargo", &["test", "--manifest-path", CONSOLE_MANIFEST])?;

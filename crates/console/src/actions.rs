@@ -1,6 +1,6 @@
 //! What the agent can do with a held ticket: close it with a resolution, flag the escalation as
-//! a misfire (needless / too late), transfer it to another queue. A closed ticket can only be
-//! removed from the list.
+//! a misfire (needless / too late), transfer it to another queue. A closed ticket can still be
+//! flagged, and removed from the list.
 
 use baton_core::protocol::Misfire;
 use leptos::prelude::*;
@@ -32,12 +32,17 @@ pub fn Actions(id: String) -> impl IntoView {
     move || {
         if closed.get() {
             let id = id.clone();
+            let flag_id = id.clone();
             view! {
                 <div class="closed-note" data-testid="closed">
                     <p>"This ticket is closed. The visitor has been asked to rate the conversation."</p>
                     <button type="button" class="secondary" on:click=move |_| ws.update(|w| w.dismiss(&id))>
                         "Remove from your tickets"
                     </button>
+                </div>
+                // The agent who took a ticket may still judge its escalation once it is closed.
+                <div class="actions">
+                    <Flag id=flag_id />
                 </div>
             }
             .into_any()

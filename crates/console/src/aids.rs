@@ -4,8 +4,8 @@
 use baton_core::aids::SuggestedScript;
 use baton_core::protocol::{BrandVoiceView, KbLinkView, TicketView};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use crate::api;
 use crate::format::{insert_script, safe_url};
 
 /// All three aids.
@@ -18,14 +18,6 @@ pub fn Aids(view: TicketView, draft: RwSignal<String>) -> impl IntoView {
     }
 }
 
-/// Moves the keyboard focus to the reply box.
-fn focus_reply() {
-    let reply = document().get_element_by_id("reply");
-    if let Some(reply) = reply.and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = reply.focus();
-    }
-}
-
 #[component]
 fn Scripts(scripts: Vec<SuggestedScript>, draft: RwSignal<String>) -> impl IntoView {
     let items = scripts
@@ -34,7 +26,7 @@ fn Scripts(scripts: Vec<SuggestedScript>, draft: RwSignal<String>) -> impl IntoV
             let text = script.text.clone();
             let insert = move |_| {
                 draft.update(|d| *d = insert_script(d, &text));
-                focus_reply();
+                api::focus("reply");
             };
             view! {
                 <li class="script" data-testid="script" data-script=script.id.clone()>

@@ -14,8 +14,11 @@ use crate::format::client_id;
 pub const TOKEN_KEY: &str = "baton.console.token";
 /// The agent's name, shown before the socket welcomes.
 pub const NAME_KEY: &str = "baton.console.name";
-/// Open tickets held, re-claimed after a reload.
-pub const HELD_KEY: &str = "baton.console.held";
+/// The key for the open tickets an agent holds, re-claimed after a reload or the next login in
+/// this tab (the server does not list them).
+pub fn held_key(agent: &str) -> String {
+    format!("baton.console.held.{agent}")
+}
 
 /// A logged-in agent.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +27,17 @@ pub struct Session {
     pub token: String,
     /// Agent name.
     pub name: String,
+}
+
+/// Moves the keyboard focus to the element with `id`, if it is there.
+pub fn focus(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
 }
 
 /// Milliseconds since the Unix epoch.
@@ -71,13 +85,10 @@ pub fn saved_session() -> Option<Session> {
     Some(Session { token, name })
 }
 
-/// Keeps (or, with `None`, forgets) the session and the tickets held.
+/// Keeps (or, with `None`, forgets) the session. The tickets held stay, per agent.
 pub fn save_session(session: Option<&Session>) {
     store(TOKEN_KEY, session.map(|s| s.token.as_str()));
     store(NAME_KEY, session.map(|s| s.name.as_str()));
-    if session.is_none() {
-        store(HELD_KEY, None);
-    }
 }
 
 /// `ws://host/ws/agent` or `wss://…`, on the page's own origin.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use baton_core::Millis;
 use leptos::prelude::*;
 
-use crate::api::{self, HELD_KEY, Session};
+use crate::api::{self, Session};
 use crate::login::Login;
 use crate::queue::{HeldList, Queue};
 use crate::socket;
@@ -23,6 +23,8 @@ pub struct Ctx {
     pub now: RwSignal<Millis>,
     /// Unsent replies per ticket, kept while another ticket is on screen.
     pub drafts: RwSignal<HashMap<String, String>>,
+    /// Set by Claim: the next ticket to open takes the keyboard focus (the button is gone).
+    pub focus_ticket: StoredValue<bool>,
 }
 
 /// The app: login or workspace.
@@ -60,7 +62,8 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
         .map(|s| s.token.clone())
         .unwrap_or_default();
     let name = current.map(|s| s.name).unwrap_or_default();
-    let rejoin: Vec<String> = api::load(HELD_KEY)
+    let held_key = api::held_key(&name);
+    let rejoin: Vec<String> = api::load(&held_key)
         .map(|ids| {
             ids.lines()
                 .filter(|l| !l.is_empty())
@@ -72,6 +75,7 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
         ws: RwSignal::new(Workspace::new(rejoin)),
         now: RwSignal::new(api::now()),
         drafts: RwSignal::new(HashMap::new()),
+        focus_ticket: StoredValue::new(false),
     };
     provide_context(ctx);
     let ws = ctx.ws;
@@ -86,8 +90,8 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
     });
     // Keep the open tickets across a reload; a refused session goes back to the login form.
     Effect::new(move |_| {
-        let ids = ws.with(|w| w.open_ids()).join("\n");
-        api::store(HELD_KEY, Some(&ids));
+        let ids = ws.with(|w| w.keep_ids()).join("\n");
+        api::store(&held_key, Some(&ids));
     });
     Effect::new(move |_| {
         if ws.with(|w| w.session_refused) {

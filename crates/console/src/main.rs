@@ -5,6 +5,7 @@
 // Natively only the tests use the state; the UI that uses it is wasm32-only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod explain;
 mod format;
 mod state;
 

@@ -107,7 +107,12 @@ pub fn Queue() -> impl IntoView {
 
 #[component]
 fn QueueRow(item: QueueItem) -> impl IntoView {
-    let Ctx { ws, now, .. } = expect_context::<Ctx>();
+    let Ctx {
+        ws,
+        now,
+        focus_ticket,
+        ..
+    } = expect_context::<Ctx>();
     let ticket = item.ticket.clone();
     let created = item.created_at;
     let claiming = {
@@ -119,6 +124,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         let ticket = ticket.clone();
         move |_| {
             if let Some(frame) = ws.try_update(|w| w.claim(&ticket)) {
+                focus_ticket.set_value(true);
                 socket::send(&frame);
             }
         }
@@ -131,7 +137,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
             <div class="row">
                 <PriorityBadge priority=item.priority />
                 <span class="queue-name">{item.queue.clone()}</span>
-                {item.offline.then(|| view! { <span class="badge offline">"left while offline"</span> })}
+                {item.offline.then(|| view! { <span class="badge offline">"arrived offline"</span> })}
             </div>
             <p class="who">
                 {match item.name.clone() {

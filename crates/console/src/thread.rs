@@ -4,15 +4,16 @@
 use baton_core::Millis;
 use baton_core::protocol::AgentFrame;
 use baton_core::transcript::Author;
-use leptos::html::Ol;
+use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use crate::api;
 use crate::app::Ctx;
-use crate::format::{author_key, author_label, message_number, sentiment_label};
+use crate::explain::message_number;
+use crate::format::{author_key, author_label, sentiment_label};
 use crate::socket;
-use crate::state::{TYPING_EVERY_MS, TYPING_MS};
+use crate::state::{MAX_TEXT_BYTES, TYPING_EVERY_MS, TYPING_MS};
 
 /// One row of the thread.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +73,7 @@ pub fn Thread(id: String) -> impl IntoView {
         let at = ws.with(|w| w.held(&id).and_then(|h| h.typing_at));
         at.is_some_and(|at| now.get().saturating_sub(at) < TYPING_MS)
     };
-    let log = NodeRef::<Ol>::new();
+    let log = NodeRef::<Div>::new();
     Effect::new(move |_| {
         lines.with(|_| ());
         if let Some(log) = log.get() {
@@ -81,11 +82,13 @@ pub fn Thread(id: String) -> impl IntoView {
     });
     view! {
         <h3 class="visually-hidden" id="thread-h">"Messages"</h3>
-        <ol class="thread" role="log" aria-live="polite" aria-labelledby="thread-h" data-testid="thread" node_ref=log>
-            <For each=move || lines.get() key=|line| line.key.clone() let(line)>
-                <Message line />
-            </For>
-        </ol>
+        <div class="thread" role="log" aria-live="polite" aria-labelledby="thread-h" data-testid="thread" node_ref=log>
+            <ol>
+                <For each=move || lines.get() key=|line| line.key.clone() let(line)>
+                    <Message line />
+                </For>
+            </ol>
+        </div>
         <p class="typing" aria-live="polite">{move || typing().then_some("The visitor is typing…")}</p>
     }
 }
@@ -143,8 +146,16 @@ pub fn Reply(id: String, draft: RwSignal<String>) -> impl IntoView {
             draft.set(text);
         }
     };
+    let error = RwSignal::new(None::<&'static str>);
     let send = move || {
         let text = draft.get_untracked();
+        if text.len() > MAX_TEXT_BYTES {
+            error.set(Some(
+                "This reply is longer than 16 KB: shorten it or split it.",
+            ));
+            return;
+        }
+        error.set(None);
         if let Some(frame) = ws
             .try_update(|w| w.send(&id, api::new_id(), &text))
             .flatten()
@@ -173,12 +184,13 @@ pub fn Reply(id: String, draft: RwSignal<String>) -> impl IntoView {
                 id="reply"
                 data-testid="reply"
                 rows="3"
-                aria-describedby="reply-hint"
+                aria-describedby="reply-hint reply-error"
                 disabled=move || closed.get()
                 prop:value=move || draft.get()
                 on:input=on_input
                 on:keydown=on_key
             ></textarea>
+            <p id="reply-error" class="form-error" role="alert">{move || error.get()}</p>
             <div class="reply-bar">
                 <p id="reply-hint" class="hint">"Enter sends · Shift+Enter starts a new line"</p>
                 <button type="submit" class="primary" data-testid="send" disabled=move || closed.get()>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::actions::Actions;
 use crate::aids::Aids;
+use crate::api;
 use crate::app::Ctx;
 use crate::format::{short_id, waited};
 use crate::queue::{PriorityBadge, Trust};
@@ -33,7 +34,17 @@ pub fn TicketPane() -> impl IntoView {
 
 #[component]
 fn Ticket(id: String) -> impl IntoView {
-    let Ctx { ws, drafts, .. } = expect_context::<Ctx>();
+    let Ctx {
+        ws,
+        drafts,
+        focus_ticket,
+        ..
+    } = expect_context::<Ctx>();
+    // Opened by Claim: the button that had the focus is gone, so the ticket takes it.
+    if focus_ticket.get_value() {
+        focus_ticket.set_value(false);
+        request_animation_frame(|| api::focus("ticket-h"));
+    }
     // Everything but the thread, which changes with every message and renders on its own.
     let view = {
         let id = id.clone();
@@ -51,7 +62,7 @@ fn Ticket(id: String) -> impl IntoView {
     {
         let id = id.clone();
         on_cleanup(move || {
-            let text = draft.get_untracked();
+            let text = draft.try_get_untracked().unwrap_or_default();
             drafts.update(|d| {
                 if text.is_empty() {
                     d.remove(&id);
@@ -102,7 +113,7 @@ fn Head(view: TicketView) -> impl IntoView {
     let page = view.handoff.page.clone();
     view! {
         <header class="ticket-head">
-            <h2 id="ticket-h">
+            <h2 id="ticket-h" tabindex="-1">
                 {name.unwrap_or_else(|| "Anonymous visitor".to_owned())}
                 " "
                 <Trust verified=view.verified />

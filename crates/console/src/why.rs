@@ -5,7 +5,8 @@ use baton_core::protocol::TicketView;
 use baton_core::trigger::Firing;
 use leptos::prelude::*;
 
-use crate::format::{Source, action_text, evidence_message, evidence_text, trend_text, value_text};
+use crate::explain::{Source, action_text, evidence_message, evidence_text, trend_text};
+use crate::format::value_text;
 use crate::queue::Trust;
 
 /// The "Why it escalated" panel.

@@ -9,10 +9,10 @@ use baton_core::protocol::{
 };
 use baton_core::transcript::Author;
 
-use super::{Conn, Workspace};
+use super::Workspace;
 
 /// A real handoff from the engine on the demo site.
-fn handoff(lines: &[&str]) -> Handoff {
+pub(super) fn handoff(lines: &[&str]) -> Handoff {
     let site = baton_core::compile(include_str!("../../../../static/demo-shop.json")).unwrap();
     let mut chat = Conversation::new(Arc::new(site), "v-1");
     chat.handle(Event::Start { page: None }, 1_000);
@@ -27,7 +27,7 @@ fn handoff(lines: &[&str]) -> Handoff {
     Handoff::of(&chat, None).unwrap()
 }
 
-fn item(ticket: &str, priority: Priority, created_at: u64) -> QueueItem {
+pub(super) fn item(ticket: &str, priority: Priority, created_at: u64) -> QueueItem {
     QueueItem {
         ticket: ticket.into(),
         queue: "general".into(),
@@ -40,7 +40,7 @@ fn item(ticket: &str, priority: Priority, created_at: u64) -> QueueItem {
     }
 }
 
-fn view(ticket: &str) -> TicketView {
+pub(super) fn view(ticket: &str) -> TicketView {
     let handoff = handoff(&["talk to a human"]);
     let messages = handoff
         .transcript
@@ -73,7 +73,13 @@ fn view(ticket: &str) -> TicketView {
     }
 }
 
-fn message(ticket: &str, seq: u64, from: Author, text: &str, id: Option<&str>) -> ServerToAgent {
+pub(super) fn message(
+    ticket: &str,
+    seq: u64,
+    from: Author,
+    text: &str,
+    id: Option<&str>,
+) -> ServerToAgent {
     ServerToAgent::Message {
         ticket: ticket.into(),
         seq,
@@ -86,7 +92,7 @@ fn message(ticket: &str, seq: u64, from: Author, text: &str, id: Option<&str>) -
 }
 
 /// A workspace holding ticket `t1`, claimed through the socket.
-fn holding() -> Workspace {
+pub(super) fn holding() -> Workspace {
     let mut ws = Workspace::new(Vec::new());
     ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0);
     ws.claim("t1");
@@ -99,7 +105,7 @@ fn holding() -> Workspace {
     ws
 }
 
-fn seqs(ws: &Workspace) -> Vec<u64> {
+pub(super) fn seqs(ws: &Workspace) -> Vec<u64> {
     ws.held("t1")
         .unwrap()
         .view
@@ -188,83 +194,9 @@ fn a_ticket_then_messages_dedupe_by_seq() {
 }
 
 #[test]
-fn a_reply_is_pending_until_its_echo() {
-    let mut ws = holding();
-    let frame = ws.send("t1", "m-1".into(), "  On it!  ").unwrap();
-    assert_eq!(
-        frame,
-        AgentFrame::Message {
-            ticket: "t1".into(),
-            id: "m-1".into(),
-            text: "On it!".into()
-        }
-    );
-    assert!(
-        ws.send("t1", "m-2".into(), "   ").is_none(),
-        "blank replies are not sent"
-    );
-    assert!(
-        ws.send("zz", "m-3".into(), "hi").is_none(),
-        "only held tickets"
-    );
-    assert_eq!(ws.held("t1").unwrap().pending.len(), 1);
-    // Someone else's message does not acknowledge ours.
-    ws.apply(message("t1", 40, Author::Visitor, "hello?", None), 0);
-    assert_eq!(ws.held("t1").unwrap().pending.len(), 1);
-    ws.apply(message("t1", 41, Author::Agent, "On it!", Some("m-1")), 0);
-    let held = ws.held("t1").unwrap();
-    assert!(held.pending.is_empty());
-    assert_eq!(
-        held.view.messages.last().unwrap().id.as_deref(),
-        Some("m-1")
-    );
-}
-
-#[test]
-fn a_reconnect_reclaims_and_resends_what_was_not_stored() {
-    let mut ws = holding();
-    ws.send("t1", "m-1".into(), "stored before the drop")
-        .unwrap();
-    ws.send("t1", "m-2".into(), "lost in the drop").unwrap();
-    ws.conn = Conn::Reconnecting { in_ms: 1_000 };
-    let out = ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0);
-    assert_eq!(
-        out,
-        [AgentFrame::Claim {
-            ticket: "t1".into()
-        }]
-    );
-    assert_eq!(ws.conn, Conn::Connected);
-    let mut again = view("t1");
-    let seq = again.messages.len() as u64 + 1;
-    again.messages.push(MessageView {
-        seq,
-        from: Author::Agent,
-        text: "stored before the drop".into(),
-        at: 1,
-        sentiment: None,
-        id: Some("m-1".into()),
-    });
-    let out = ws.apply(
-        ServerToAgent::Ticket {
-            view: Box::new(again),
-        },
-        0,
-    );
-    assert_eq!(
-        out,
-        [AgentFrame::Message {
-            ticket: "t1".into(),
-            id: "m-2".into(),
-            text: "lost in the drop".into()
-        }]
-    );
-    assert_eq!(ws.held("t1").unwrap().pending.len(), 1);
-}
-
-#[test]
 fn tickets_from_before_a_reload_are_claimed_once_welcomed() {
     let mut ws = Workspace::new(vec!["t9".into()]);
+    assert_eq!(ws.keep_ids(), ["t9"], "kept while waiting for the socket");
     let out = ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0);
     assert_eq!(
         out,
@@ -273,6 +205,7 @@ fn tickets_from_before_a_reload_are_claimed_once_welcomed() {
         }]
     );
     assert!(ws.is_claiming("t9"));
+    assert_eq!(ws.keep_ids(), ["t9"], "kept while the claim is answered");
     // It was closed meanwhile: the claim is refused, and it is not asked for again.
     ws.apply(
         ServerToAgent::Error {
@@ -282,6 +215,7 @@ fn tickets_from_before_a_reload_are_claimed_once_welcomed() {
         0,
     );
     assert!(!ws.is_claiming("t9"));
+    assert!(ws.keep_ids().is_empty());
     assert!(
         ws.notice
             .as_ref()
@@ -291,93 +225,6 @@ fn tickets_from_before_a_reload_are_claimed_once_welcomed() {
         ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0)
             .is_empty()
     );
-}
-
-#[test]
-fn closed_tickets_take_no_replies_and_can_be_dismissed() {
-    let mut ws = holding();
-    ws.apply(
-        ServerToAgent::Typing {
-            ticket: "t1".into(),
-        },
-        77,
-    );
-    assert_eq!(ws.held("t1").unwrap().typing_at, Some(77));
-    assert!(ws.close("t1", "   ").is_none(), "a resolution is required");
-    assert_eq!(
-        ws.close("t1", "refunded"),
-        Some(AgentFrame::Close {
-            ticket: "t1".into(),
-            resolution: "refunded".into()
-        })
-    );
-    ws.apply(
-        ServerToAgent::Closed {
-            ticket: "t1".into(),
-        },
-        0,
-    );
-    let held = ws.held("t1").unwrap();
-    assert!(held.closed && held.typing_at.is_none());
-    assert!(ws.send("t1", "m".into(), "still there?").is_none());
-    assert!(ws.open_ids().is_empty());
-    assert!(
-        ws.apply(ServerToAgent::Welcome { name: "ana".into() }, 0)
-            .is_empty()
-    );
-    ws.dismiss("t1");
-    assert!(ws.held.is_empty());
-    assert_eq!(ws.active, None);
-}
-
-#[test]
-fn a_transfer_validates_the_queue_and_lets_the_ticket_go() {
-    let mut ws = holding();
-    assert!(ws.transfer("t1", "Billing!").is_err());
-    assert_eq!(
-        ws.transfer("t1", " billing "),
-        Ok(AgentFrame::Transfer {
-            ticket: "t1".into(),
-            queue: "billing".into()
-        })
-    );
-    let mut moved = item("t1", Priority::High, 5_000);
-    moved.queue = "billing".into();
-    ws.apply(ServerToAgent::QueueUpdate { item: moved }, 0);
-    assert!(ws.held.is_empty());
-    assert_eq!(ws.active, None);
-    assert_eq!(ws.queue.len(), 1);
-    assert!(
-        ws.notice
-            .as_ref()
-            .is_some_and(|n| !n.error && n.text.contains("billing"))
-    );
-}
-
-#[test]
-fn a_refused_session_is_reported_and_other_errors_are_notices() {
-    let mut ws = holding();
-    ws.apply(
-        ServerToAgent::Error {
-            code: "not_yours".into(),
-            message: "claim first".into(),
-        },
-        0,
-    );
-    assert!(!ws.session_refused);
-    assert_eq!(ws.held.len(), 1, "an unrelated error closes nothing");
-    assert_eq!(
-        ws.notice.as_ref().map(|n| n.text.as_str()),
-        Some("claim first")
-    );
-    ws.apply(
-        ServerToAgent::Error {
-            code: "login".into(),
-            message: "log in first".into(),
-        },
-        0,
-    );
-    assert!(ws.session_refused);
 }
 
 #[test]
