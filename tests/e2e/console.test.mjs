@@ -1,8 +1,10 @@
 // The agent workspace in a real headless Chromium against a real `baton serve`: an agent logs
 // in, sees the ticket a visitor handed over, reads its transcript and why it escalated,
-// replies, and the visitor receives the reply. Hostile text shows as text.
+// replies, and the visitor receives the reply. Hostile text shows as text; axe-core finds no
+// accessibility violations on the login form, the queue or the ticket view.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
 import { Visitor, browser, handoff, startServer } from './support.mjs';
 
 const XSS = '<img src=x onerror="window.__pwned=1"> my parcel <script>window.__pwned=2</script> is late';
@@ -29,6 +31,9 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
 
   const context = await chrome.newContext();
   const page = await context.newPage();
+  await page.goto(`${server.url}/console/`);
+  await page.locator('#login-name').waitFor();
+  await assertAccessible(page, 'the login form');
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}/console/`);
@@ -38,10 +43,12 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
 
   const item = page.locator(`[data-testid="queue-item"][data-ticket="${welcome.conversation}"]`);
   await item.waitFor({ timeout: 10_000 });
+  await assertAccessible(page, 'the queue');
   await item.locator('[data-testid="claim"]').click();
 
   const ticket = page.locator(`[data-testid="ticket"][data-ticket="${welcome.conversation}"]`);
   await ticket.waitFor({ timeout: 10_000 });
+  await assertAccessible(page, 'the ticket view');
   const reason = await ticket.locator('[data-testid="reason-text"]').innerText();
   assert.match(reason, /ask-for-human/);
   const thread = ticket.locator('[data-testid="message"]');
@@ -65,3 +72,10 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
   visitor.close();
   await context.close();
 });
+
+/** axe-core finds no violations on the page as it is now. */
+async function assertAccessible(page, what) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `axe-core violations on ${what}`);
+}

@@ -99,6 +99,7 @@ fn setup() -> Result {
 fn test() -> Result {
     setup()?;
     setup_web()?;
+    setup_browser()?;
     step("cargo fmt --check");
     run("cargo", &["fmt", "--all", "--", "--check"])?;
     run(
@@ -190,11 +191,10 @@ fn binaryen_bin() -> PathBuf {
     root().join("target/tools/binaryen/node_modules/.bin")
 }
 
-/// Installs what the web build and browser tests need: trunk, wasm-bindgen-cli and
-/// binaryen's wasm-opt at the versions that work together (../shared/TOOLCHAIN.md),
-/// Debian's Chromium, and the npm test dependencies.
+/// Installs what the web build needs: trunk, wasm-bindgen-cli and binaryen's wasm-opt at the
+/// versions that work together (../shared/TOOLCHAIN.md).
 fn setup_web() -> Result {
-    step("set-up: web tools");
+    step("set-up: web build tools");
     if has_version("trunk", TRUNK_VERSION) {
         println!("trunk {TRUNK_VERSION}: present");
     } else {
@@ -236,6 +236,12 @@ fn setup_web() -> Result {
             ],
         )?;
     }
+    Ok(())
+}
+
+/// Installs what the browser tests need: Debian's Chromium and the npm test dependencies.
+fn setup_browser() -> Result {
+    step("set-up: browser tests");
     if Path::new(CHROMIUM).exists() {
         println!("chromium: present");
     } else {

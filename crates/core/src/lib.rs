@@ -35,6 +35,7 @@ pub mod conversation;
 pub mod experiment;
 pub mod faq;
 pub mod flow;
+pub mod hours;
 pub mod matcher;
 pub mod profile;
 pub mod protocol;

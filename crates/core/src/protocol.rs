@@ -166,7 +166,8 @@ pub enum ServerToVisitor {
     Queued {
         /// 1 is next.
         position: u32,
-        /// Whether any agent is online (false: the visitor may leave an email).
+        /// Whether someone can answer now: an agent is online and it is within the site's
+        /// business hours (false: the visitor may leave an email).
         agents_online: bool,
     },
     /// An agent took the conversation.

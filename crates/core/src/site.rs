@@ -27,6 +27,8 @@ pub struct Site {
     pub fallback_text: String,
     /// Said when a trigger hands the conversation over.
     pub handoff_text: String,
+    /// When the team answers.
+    pub hours: crate::hours::Hours,
     /// Look of the widget.
     pub appearance: Appearance,
     /// The journey.

@@ -244,7 +244,7 @@ impl Session {
             return Ok(());
         };
         let transcript_len = handoff.transcript.entries.len() as u64;
-        let status = if self.state.hub.agents_online() > 0 {
+        let status = if self.answering(at) {
             Status::Queued
         } else {
             Status::Offline
@@ -280,7 +280,7 @@ impl Session {
         }
         self.welcome(&ticket).await;
         let position = self.position(&ticket).await;
-        let agents_online = self.state.hub.agents_online() > 0;
+        let agents_online = self.answering(now());
         self.out
             .send(ServerToVisitor::Queued {
                 position,
@@ -290,6 +290,11 @@ impl Session {
         // The widget holds the transcript it sent; deliver from there on.
         self.follow(ticket, transcript_len);
         Ok(())
+    }
+
+    /// Whether someone can answer now: an agent is online and it is within business hours.
+    fn answering(&self, at: baton_core::Millis) -> bool {
+        self.state.hub.agents_online() > 0 && self.state.site.site.hours.is_open(at)
     }
 
     async fn position(&self, ticket: &Ticket) -> u32 {

@@ -32,6 +32,11 @@ impl Server {
 
     pub async fn start_with(data: &Path, limits: Limits) -> Server {
         let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/demo-shop.json");
+        Server::start_config(data, &config, limits).await
+    }
+
+    pub async fn start_config(data: &Path, config: &Path, limits: Limits) -> Server {
+        let config = config.to_owned();
         let state = state(Options {
             config,
             data: data.to_owned(),

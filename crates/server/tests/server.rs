@@ -437,3 +437,84 @@ async fn bad_frames_get_an_error_and_the_socket_stays() {
     .await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn outside_business_hours_a_handoff_waits_offline_even_with_an_agent_online() {
+    use baton_core::hours::{DAYS, Hours, Window};
+    let now = baton_server::state::now();
+    let today = (0..7u8)
+        .find(|&d| {
+            Hours {
+                offset_minutes: 0,
+                windows: vec![Window {
+                    days: vec![d],
+                    from: 0,
+                    to: 1440,
+                }],
+            }
+            .is_open(now)
+        })
+        .unwrap();
+    let closed_day = DAYS[usize::from((today + 3) % 7)];
+    let dir = tempfile::tempdir().unwrap();
+    let source = include_str!("../../../static/demo-shop.json");
+    let mut config: serde_json::Value = serde_json::from_str(source).unwrap();
+    config["site"]["hours"] = serde_json::json!({"utc_offset": "+00:00", "open": [{"days": [closed_day], "from": "00:00", "to": "24:00"}]});
+    let path = dir.path().join("site.json");
+    std::fs::write(&path, config.to_string()).unwrap();
+    let server = Server::start_config(
+        &dir.path().join("data"),
+        &path,
+        baton_server::state::Limits::default(),
+    )
+    .await;
+    server.add_agent("ana", "correct horse").await;
+    let token = server.login("ana", "correct horse").await.unwrap();
+    let (_agent, _) = agent_socket(server.addr, &token).await;
+
+    let mut ws = connect(server.addr, "/ws/visitor").await;
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Hello {
+            site: "demo-shop".into(),
+            resume: None,
+            last_seq: 0,
+        },
+    )
+    .await;
+    let payload = handoff("v-night", &["talk to a human"], None);
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Handoff {
+            id: "night".into(),
+            handoff: Box::new(payload),
+        },
+    )
+    .await;
+    let id = match recv_visitor(&mut ws).await {
+        ServerToVisitor::Welcome { conversation, .. } => conversation,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        recv_visitor(&mut ws).await,
+        ServerToVisitor::Queued {
+            agents_online: false,
+            ..
+        }
+    ));
+    send_visitor(
+        &mut ws,
+        VisitorFrame::LeaveEmail {
+            email: "vera@example.com".into(),
+        },
+    )
+    .await;
+    let ticket = wait_for(|| async {
+        let t = server.state.store.ticket(&id).await.unwrap().unwrap();
+        t.email.is_some().then_some(t)
+    })
+    .await;
+    assert_eq!(ticket.status, baton_server::store::Status::Offline);
+    assert_eq!(ticket.email.as_deref(), Some("vera@example.com"));
+    server.stop().await;
+}

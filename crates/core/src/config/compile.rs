@@ -15,6 +15,7 @@ use crate::flow::{
     Ask, ChoiceOption, Choices, End, Entry, Escalate, FaqStep, Fetch, Flow, Node, NodeKind,
     OfferHuman, Say, Validation,
 };
+use crate::hours::{DAYS, Hours, Window, parse_clock, parse_offset};
 use crate::matcher::PhraseMatcher;
 use crate::redact::Redactor;
 use crate::site::{Appearance, Site, YesNo};
@@ -63,6 +64,7 @@ impl Compiler {
         self.check_site(&raw.site, &root.key("site"));
         self.handoff_text = text_or(&raw.site.handoff_text, DEFAULT_HANDOFF);
         let appearance = self.appearance(raw, &root.key("appearance"));
+        let hours = self.hours(raw.site.hours.as_ref(), &root.key("site").key("hours"));
         self.collect_fields(&raw.flow.nodes);
         let flow = self.flow(&raw.flow, &root.key("flow"));
         let faq = self.faq(&raw.faq, &root.key("faq"));
@@ -87,10 +89,8 @@ impl Compiler {
                 origins: raw.site.origins.clone(),
                 greeting: text_or(&raw.site.greeting, "Hi! How can I help?"),
                 fallback_text: text_or(&raw.site.fallback_text, "Sorry, I didn't understand that."),
-                handoff_text: text_or(
-                    &raw.site.handoff_text,
-                    "I'm bringing in a person from our team. They will see our conversation so far.",
-                ),
+                handoff_text: self.handoff_text.clone(),
+                hours,
                 appearance,
                 flow,
                 faq,
@@ -141,6 +141,72 @@ impl Compiler {
                 }
                 self.plain(text, path.key(key));
             }
+        }
+    }
+
+    fn hours(&mut self, raw: Option<&raw::RawHours>, path: &JsonPath) -> Hours {
+        let Some(raw) = raw else {
+            return Hours::default();
+        };
+        let offset = raw.utc_offset.as_deref().unwrap_or("+00:00");
+        let offset_minutes = parse_offset(offset).unwrap_or_else(|| {
+            self.problem(
+                path.key("utc_offset"),
+                format!("`{offset}` is not an offset: use `+HH:MM` or `-HH:MM`, at most 14:00"),
+            );
+            0
+        });
+        if raw.open.is_empty() {
+            self.problem(
+                path.key("open"),
+                "give at least one window, or leave `hours` out to be always open",
+            );
+        }
+        let mut windows = Vec::new();
+        for (i, w) in raw.open.iter().enumerate() {
+            let at = path.key("open").index(i);
+            let mut days = Vec::new();
+            for (j, day) in w.days.iter().enumerate() {
+                match DAYS.iter().position(|d| d == day) {
+                    Some(d) => days.push(d as u8),
+                    None => self.problem(
+                        at.key("days").index(j),
+                        format!("`{day}` is not a day: use mon, tue, wed, thu, fri, sat, sun"),
+                    ),
+                }
+            }
+            if w.days.is_empty() {
+                self.problem(at.key("days"), "the list is empty: give at least one day");
+            }
+            let (from, to) = (parse_clock(&w.from), parse_clock(&w.to));
+            if from.is_none() {
+                self.problem(
+                    at.key("from"),
+                    format!("`{}` is not a time: use `HH:MM`", w.from),
+                );
+            }
+            if to.is_none() {
+                self.problem(
+                    at.key("to"),
+                    format!("`{}` is not a time: use `HH:MM`", w.to),
+                );
+            }
+            if let (Some(from), Some(to)) = (from, to) {
+                if from >= to {
+                    self.problem(
+                        at.key("to"),
+                        format!(
+                            "closes at {} but opens at {}: `to` must be later",
+                            w.to, w.from
+                        ),
+                    );
+                }
+                windows.push(Window { days, from, to });
+            }
+        }
+        Hours {
+            offset_minutes,
+            windows,
         }
     }
 

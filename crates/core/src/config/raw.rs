@@ -66,11 +66,40 @@ pub struct RawSite {
     /// `Sorry, I didn't understand that.`
     #[serde(default)]
     pub fallback_text: Option<String>,
+    /// When the team answers. Outside these hours (and whenever no agent is online) a handoff
+    /// waits as offline and the visitor may leave an email. Default: always open.
+    #[serde(default)]
+    pub hours: Option<RawHours>,
     /// Said when a trigger hands the conversation to a person, and the default text of
     /// `escalate` nodes (plain text). Default: `I'm bringing in a person from our team. They
     /// will see our conversation so far.`
     #[serde(default)]
     pub handoff_text: Option<String>,
+}
+
+/// Business hours in one UTC offset.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawHours {
+    /// Offset from UTC the times are in, `+HH:MM` or `-HH:MM`. Default: `+00:00`.
+    #[serde(default)]
+    pub utc_offset: Option<String>,
+    /// Open windows; at least one.
+    pub open: Vec<RawWindow>,
+}
+
+/// An opening window.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    /// Days: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`.
+    pub days: Vec<String>,
+    /// Opening time, `HH:MM`.
+    pub from: String,
+    /// Closing time, `HH:MM` (`24:00` for midnight), after `from`.
+    pub to: String,
 }
 
 /// Look of the widget; every field has a default.
