@@ -182,6 +182,9 @@ pub enum StoreError {
     /// A stored JSON column did not parse.
     #[error("stored JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A write returned no row.
+    #[error("the store returned no row")]
+    Missing,
     /// A name that must be unique is taken.
     #[error("`{0}` already exists")]
     Exists(String),
@@ -199,13 +202,20 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket_by_resume(&self, token: &str) -> Result<Option<Ticket>, StoreError>;
     /// Tickets not closed, oldest first.
     async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
-    /// Appends a message, or returns the one stored earlier with the same client id.
-    /// `true` when stored now.
+    /// Appends messages in order in one transaction; each is stored now (`true`) or was
+    /// stored earlier with the same author and client id (`false`, the stored row returned).
+    async fn append_messages(
+        &self,
+        batch: &[NewMessage<'_>],
+    ) -> Result<Vec<(StoredMessage, bool)>, StoreError>;
+    /// Appends one message (see [`Store::append_messages`]).
     async fn append_message(
         &self,
         message: NewMessage<'_>,
-    ) -> Result<(StoredMessage, bool), StoreError>;
-    /// Messages with `seq > after`, in order.
+    ) -> Result<(StoredMessage, bool), StoreError> {
+        let mut stored = self.append_messages(&[message]).await?;
+        stored.pop().ok_or(StoreError::Missing)
+    }
     async fn messages_after(
         &self,
         ticket: &str,

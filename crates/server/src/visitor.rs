@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::mpsc;
+
 use axum::extract::ws::WebSocket;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -66,7 +68,70 @@ struct Session {
     out: Outbox,
     ticket: Option<Ticket>,
     pump: Option<AbortOnDrop>,
+    /// Messages on their way to the store, in order (see [`write_messages`]).
+    writer: Option<mpsc::Sender<Pending>>,
     bucket: Bucket,
+}
+
+/// A visitor message accepted from the socket, not yet stored (so not yet acknowledged).
+struct Pending {
+    id: String,
+    text: String,
+    at: baton_core::Millis,
+    sentiment: f32,
+}
+
+/// Most messages committed in one transaction.
+const BATCH: usize = 64;
+
+/// Stores a socket's messages in arrival order, every message waiting at that moment in one
+/// transaction, and relays each new one after the commit. The socket keeps reading while a
+/// commit is in flight; the acknowledgement is the stored message coming back through the
+/// room. Ends when the socket is gone and the queue is empty.
+async fn write_messages(
+    state: AppState,
+    ticket: String,
+    mut queue: mpsc::Receiver<Pending>,
+    out: Outbox,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut batch, BATCH).await > 0 {
+        let new: Vec<NewMessage<'_>> = batch
+            .iter()
+            .map(|p| NewMessage {
+                ticket: &ticket,
+                client_id: &p.id,
+                author: Author::Visitor,
+                text: &p.text,
+                at: p.at,
+                sentiment: Some(p.sentiment),
+            })
+            .collect();
+        match state.store.append_messages(&new).await {
+            Ok(stored) => {
+                for (message, inserted) in stored {
+                    // A retry of a stored message is not relayed again: this socket follows
+                    // the ticket, so the stored copy (the acknowledgement) reached the client
+                    // in the backlog already or is about to.
+                    if inserted {
+                        Metrics::inc(&state.metrics.visitor_messages);
+                        state.hub.publish(&ticket, Live::Message(message));
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "storing visitor messages failed");
+                Metrics::inc(&state.metrics.frames_rejected);
+                // Not acknowledged, so the widget sends them again.
+                out.send(ServerToVisitor::Error {
+                    code: "internal".to_owned(),
+                    message: "the server could not store that; please retry".to_owned(),
+                })
+                .await;
+            }
+        }
+        batch.clear();
+    }
 }
 
 async fn run(state: AppState, socket: WebSocket) {
@@ -80,6 +145,7 @@ async fn run(state: AppState, socket: WebSocket) {
         out: out.clone(),
         ticket: None,
         pump: None,
+        writer: None,
     };
     socket::serve_frames(
         &mut session,
@@ -202,6 +268,14 @@ impl Session {
         let room = self.state.hub.subscribe(&ticket.id);
         let out = self.out.clone();
         let id = ticket.id.clone();
+        let (writer, queue) = mpsc::channel(BATCH);
+        tokio::spawn(write_messages(
+            self.state.clone(),
+            id.clone(),
+            queue,
+            out.clone(),
+        ));
+        self.writer = Some(writer);
         self.ticket = Some(ticket);
         self.pump = Some(AbortOnDrop(tokio::spawn(async move {
             if let Err(e) = hub::pump(&*store, room, &id, after, &out, to_visitor).await {
@@ -319,14 +393,14 @@ impl Session {
         if text.len() > self.state.limits.message_bytes {
             return Err((close::TOO_BIG, "message longer than 16 KB"));
         }
-        let Some(ticket) = &self.ticket else {
+        if self.ticket.is_none() {
             self.error(
                 "no_conversation",
                 "send a handoff (or resume) before messages",
             )
             .await;
             return Ok(());
-        };
+        }
         if id.is_empty()
             || id.len() > 128
             || id.starts_with("transcript:")
@@ -339,24 +413,19 @@ impl Session {
             .await;
             return Ok(());
         }
-        let new = NewMessage {
-            ticket: &ticket.id,
-            client_id: id,
-            author: Author::Visitor,
-            text,
+        let pending = Pending {
+            id: id.to_owned(),
+            text: text.to_owned(),
             at: now(),
-            sentiment: Some(sentiment::score(text)),
+            sentiment: sentiment::score(text),
         };
-        match self.state.store.append_message(new).await {
-            Ok((stored, true)) => {
-                Metrics::inc(&self.state.metrics.visitor_messages);
-                self.state.hub.publish(&ticket.id, Live::Message(stored));
-            }
-            // A retry of a stored message. This socket follows the ticket, so the message
-            // (with its id: the acknowledgement) either reached the client in the backlog
-            // already or is about to; a second copy would only be a duplicate.
-            Ok((_, false)) => {}
-            Err(e) => self.internal(e).await,
+        let queued = match &self.writer {
+            Some(writer) => writer.send(pending).await.is_ok(),
+            None => false,
+        };
+        if !queued {
+            self.error("internal", "the server could not store that; please retry")
+                .await;
         }
         Ok(())
     }

@@ -105,6 +105,48 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, StoreError> {
     })
 }
 
+/// Appends one message inside a transaction.
+async fn append_in(
+    conn: &mut sqlx::SqliteConnection,
+    m: &NewMessage<'_>,
+) -> Result<(StoredMessage, bool), StoreError> {
+    // One statement allocates the next sequence number and inserts, so concurrent appends
+    // cannot take the same number; a repeated client id inserts nothing.
+    let inserted = sqlx::query(
+        "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) \
+         SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE ticket = ? \
+         ON CONFLICT (ticket, author, client_id) DO NOTHING",
+    )
+    .bind(m.ticket)
+    .bind(m.client_id)
+    .bind(author_str(m.author))
+    .bind(m.text)
+    .bind(i64_of(m.at))
+    .bind(m.sentiment.map(f64::from))
+    .bind(m.ticket)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted && m.author == baton_core::transcript::Author::Agent {
+        sqlx::query("UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?")
+            .bind(i64_of(m.at))
+            .bind(m.ticket)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let row = sqlx::query(
+        "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages \
+         WHERE ticket = ? AND author = ? AND client_id = ?",
+    )
+    .bind(m.ticket)
+    .bind(author_str(m.author))
+    .bind(m.client_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((message_from_row(&row)?, inserted))
+}
+
 fn agent_from_row(row: &SqliteRow) -> Result<AgentRow, sqlx::Error> {
     Ok(AgentRow {
         id: row.try_get("id")?,
@@ -185,44 +227,19 @@ impl Store for SqliteStore {
         rows.iter().map(ticket_from_row).collect()
     }
 
-    async fn append_message(&self, m: NewMessage<'_>) -> Result<(StoredMessage, bool), StoreError> {
-        // One statement allocates the next sequence number and inserts, so concurrent
-        // appends cannot take the same number; a repeated client id inserts nothing.
-        let inserted = sqlx::query(
-            "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) \
-             SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE ticket = ? \
-             ON CONFLICT (ticket, author, client_id) DO NOTHING",
-        )
-        .bind(m.ticket)
-        .bind(m.client_id)
-        .bind(author_str(m.author))
-        .bind(m.text)
-        .bind(i64_of(m.at))
-        .bind(m.sentiment.map(f64::from))
-        .bind(m.ticket)
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1;
-        if inserted && m.author == baton_core::transcript::Author::Agent {
-            sqlx::query(
-                "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?",
-            )
-            .bind(i64_of(m.at))
-            .bind(m.ticket)
-            .execute(&self.pool)
-            .await?;
+    async fn append_messages(
+        &self,
+        batch: &[NewMessage<'_>],
+    ) -> Result<Vec<(StoredMessage, bool)>, StoreError> {
+        // One transaction for the batch: one durable commit (one fsync) however many
+        // messages were waiting.
+        let mut tx = self.pool.begin().await?;
+        let mut stored = Vec::with_capacity(batch.len());
+        for m in batch {
+            stored.push(append_in(&mut tx, m).await?);
         }
-        let row = sqlx::query(
-            "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages \
-             WHERE ticket = ? AND author = ? AND client_id = ?",
-        )
-        .bind(m.ticket)
-        .bind(author_str(m.author))
-        .bind(m.client_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((message_from_row(&row)?, inserted))
+        tx.commit().await?;
+        Ok(stored)
     }
 
     async fn messages_after(
