@@ -34,8 +34,8 @@ const LOGIN_WITHIN: Duration = Duration::from_secs(10);
 /// Upgrades to an agent socket.
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
     let limits = &state.limits;
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
+    ws.read_buffer_size(1024)
+        .write_buffer_size(0)
         .max_write_buffer_size(limits.frame_bytes)
         .max_message_size(limits.frame_bytes)
         .max_frame_size(limits.frame_bytes)

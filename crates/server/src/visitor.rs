@@ -39,8 +39,8 @@ pub async fn upgrade(
             .into_response();
     }
     let limits = &state.limits;
-    ws.read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
+    ws.read_buffer_size(1024)
+        .write_buffer_size(0)
         .max_write_buffer_size(limits.frame_bytes)
         .max_message_size(limits.frame_bytes)
         .max_frame_size(limits.frame_bytes)
@@ -82,7 +82,7 @@ struct Pending {
 }
 
 /// Most messages committed in one transaction.
-const BATCH: usize = 64;
+const BATCH: usize = 256;
 
 /// Stores a socket's messages in arrival order, every message waiting at that moment in one
 /// transaction, and relays each new one after the commit. The socket keeps reading while a

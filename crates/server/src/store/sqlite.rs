@@ -111,11 +111,12 @@ async fn append_in(
     m: &NewMessage<'_>,
 ) -> Result<(StoredMessage, bool), StoreError> {
     // One statement allocates the next sequence number and inserts, so concurrent appends
-    // cannot take the same number; a repeated client id inserts nothing.
+    // cannot take the same number; a repeated client id inserts nothing and returns no row.
     let inserted = sqlx::query(
         "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) \
          SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE ticket = ? \
-         ON CONFLICT (ticket, author, client_id) DO NOTHING",
+         ON CONFLICT (ticket, author, client_id) DO NOTHING \
+         RETURNING ticket, seq, client_id, author, text, at, sentiment",
     )
     .bind(m.ticket)
     .bind(m.client_id)
@@ -124,16 +125,19 @@ async fn append_in(
     .bind(i64_of(m.at))
     .bind(m.sentiment.map(f64::from))
     .bind(m.ticket)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected()
-        == 1;
-    if inserted && m.author == baton_core::transcript::Author::Agent {
-        sqlx::query("UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?")
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(row) = inserted {
+        if m.author == baton_core::transcript::Author::Agent {
+            sqlx::query(
+                "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?",
+            )
             .bind(i64_of(m.at))
             .bind(m.ticket)
             .execute(&mut *conn)
             .await?;
+        }
+        return Ok((message_from_row(&row)?, true));
     }
     let row = sqlx::query(
         "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages \
@@ -144,7 +148,7 @@ async fn append_in(
     .bind(m.client_id)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((message_from_row(&row)?, inserted))
+    Ok((message_from_row(&row)?, false))
 }
 
 fn agent_from_row(row: &SqliteRow) -> Result<AgentRow, sqlx::Error> {
