@@ -38,8 +38,7 @@ CREATE TABLE messages (
     at          INTEGER NOT NULL,
     sentiment   REAL,
     PRIMARY KEY (ticket, seq),
-    -- Client ids are unique per author: a visitor and an agent may pick the same id.
-    UNIQUE (ticket, author, client_id)
+    UNIQUE (ticket, client_id)
 );
 
 CREATE TABLE agents (
