@@ -7,6 +7,8 @@
 //! team fixes a config in one round.
 
 mod compile;
+mod flow_checks;
+mod hours_checks;
 pub mod path;
 pub mod raw;
 mod triggers;
