@@ -1,15 +1,26 @@
-//! The Baton widget: the bot and its escalation triggers in the visitor's browser.
+//! The Baton widget: the bot and its escalation triggers in the visitor's browser, and the
+//! live chat with a person after the handover.
 //!
-//! This is the minimal shell that proves the widget builds for wasm32 with Leptos and
-//! baton-core; the chat itself lands with the widget issue.
+//! It runs in an iframe that `baton.js` (the loader on the host page) injects from the chat
+//! server's origin. `chat` is the conversation as plain data, tested natively; `shell`
+//! carries out what it asks for in the browser (storage, timers, site API calls, the
+//! socket, the host page) and `panel` draws it.
 
-use leptos::prelude::*;
+// Natively only the tests use the chat state; the browser side is wasm32-only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod chat;
+
+#[cfg(target_arch = "wasm32")]
+mod host;
+#[cfg(target_arch = "wasm32")]
+mod link;
+#[cfg(target_arch = "wasm32")]
+mod panel;
+#[cfg(target_arch = "wasm32")]
+mod shell;
 
 fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(|| {
-        view! {
-            <p>"Baton widget: "{baton_core::config::VERSION}</p>
-        }
-    });
+    #[cfg(target_arch = "wasm32")]
+    shell::boot();
 }

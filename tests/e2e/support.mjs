@@ -1,7 +1,9 @@
 // Shared pieces of the browser tests: a real `baton serve` process, a visitor websocket
 // client speaking the protocol, and a headless Chromium from Debian.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,42 +14,60 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 const BATON = process.env.BATON_BIN ?? join(ROOT, 'target/debug/baton');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Starts `baton serve` on port 0 with a fresh database and one agent; resolves to its URL. */
-export async function startServer({ agent = 'ana', password = 'correct horse battery' } = {}) {
-  const data = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
+/**
+ * Starts `baton serve` with a fresh database and one agent; resolves to its URL.
+ * `origins` are added to the demo config's site origins (host pages on other ports);
+ * `secret` signs profile tokens; `addr` pins the address (to restart on the same port).
+ */
+export async function startServer({
+  agent = 'ana', password = 'correct horse battery', origins = [], secret, addr = '127.0.0.1:0', data,
+} = {}) {
+  data ??= mkdtempSync(join(tmpdir(), 'baton-e2e-'));
   const added = spawnSync(BATON, ['agent', 'add', agent, '--password-stdin', '--data', data], {
     input: `${password}\n`,
   });
-  if (added.status !== 0) throw new Error(`agent add failed: ${added.stderr}`);
+  if (added.status !== 0 && !String(added.stderr).includes('already exists')) {
+    throw new Error(`agent add failed: ${added.stderr}`);
+  }
+  const config = JSON.parse(readFileSync(join(ROOT, 'static/demo-shop.json'), 'utf8'));
+  config.site.origins.push(...origins);
+  const configFile = join(data, 'site.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const env = { ...process.env, BATON_LOG: 'warn' };
+  if (secret) env.BATON_JWT_SECRET = secret;
   const child = spawn(
     BATON,
-    ['serve', '--addr', '127.0.0.1:0', '--data', data, '--config', join(ROOT, 'static/demo-shop.json'),
-      '--console', join(ROOT, 'crates/console/dist'), '--static', join(ROOT, 'static')],
-    { env: { ...process.env, BATON_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    ['serve', '--addr', addr, '--data', data, '--config', configFile,
+      '--console', join(ROOT, 'crates/console/dist'), '--widget', join(ROOT, 'widget/dist'),
+      '--static', join(ROOT, 'static')],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((ok, fail) => {
     lines.once('line', (line) => ok(line.replace('baton: listening on ', '').trim()));
     child.once('exit', (code) => fail(new Error(`baton serve exited with ${code}`)));
   });
+  const exited = new Promise((ok) => child.once('exit', ok));
   return {
     url,
     agent,
     password,
-    async stop() {
+    data,
+    /** Stops the process; the data stays unless `keep` is false. */
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
-      await new Promise((ok) => child.once('exit', ok));
-      rmSync(data, { recursive: true, force: true });
+      await exited;
+      if (!keep) rmSync(data, { recursive: true, force: true });
     },
   };
 }
 
-/** A visitor: hands over a conversation, then chats; collects every frame it receives. */
-export class Visitor {
-  constructor(url) {
+/** Collects a websocket's JSON frames; `waitFor` resolves with the first that matches. */
+class Frames {
+  constructor(ws) {
     this.frames = [];
     this.waiters = [];
-    this.ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws/visitor');
+    this.ws = ws;
     this.ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       this.frames.push(frame);
@@ -81,6 +101,65 @@ export class Visitor {
 
   close() {
     this.ws.close();
+  }
+}
+
+/** An agent on /ws/agent, logged in with name and password. */
+export class Agent extends Frames {
+  static async login(server) {
+    const res = await fetch(server.url + '/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: server.agent, password: server.password }),
+    });
+    if (!res.ok) throw new Error(`login failed: ${res.status}`);
+    const { token } = await res.json();
+    const agent = new Agent(new WebSocket(server.url.replace(/^http/, 'ws') + '/ws/agent'));
+    await agent.send({ type: 'login', token });
+    await agent.waitFor((f) => f.type === 'welcome');
+    return agent;
+  }
+
+  /** Waits for a queued ticket whose reason passes `pick`, claims it, resolves to its view. */
+  async claim(pick = () => true) {
+    const item = await this.waitFor((f) =>
+      (f.type === 'queue_update' && pick(f.item) && f.item) ||
+      (f.type === 'queue_snapshot' && f.items.some(pick)));
+    const ticket = item.type === 'queue_update' ? item.item.ticket : item.items.find(pick).ticket;
+    await this.send({ type: 'claim', ticket });
+    const { view } = await this.waitFor((f) => f.type === 'ticket' && f.view.ticket === ticket);
+    return view;
+  }
+}
+
+/** An HS256 profile token, as a site's backend signs it. */
+export function signToken(secret, claims) {
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/**
+ * A host website on its own origin (another port): serves `pages` ({path: html}); resolves
+ * to `{ url, close }`.
+ */
+export async function hostSite(pages) {
+  const server = createServer((req, res) => {
+    const page = pages[new URL(req.url, 'http://x').pathname];
+    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(page ?? 'not found');
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://localhost:${server.address().port}`,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/** A visitor: hands over a conversation, then chats; collects every frame it receives. */
+export class Visitor extends Frames {
+  constructor(url) {
+    super(new WebSocket(url.replace(/^http/, 'ws') + '/ws/visitor'));
   }
 }
 

@@ -5,12 +5,14 @@
 //! Chromium and the npm test dependencies), so a fresh machine needs nothing but Rust, Node
 //! and apt. Commands are idempotent and cheap when everything is already there.
 //!
-//! - `cargo xtask test`  — fmt check, clippy (deny warnings), all tests, wasm32 builds, the
-//!   agent workspace's release build, and the browser tests in headless Chromium.
+//! - `cargo xtask test`  — fmt check, clippy (deny warnings), all tests, the release builds
+//!   of the agent workspace and the visitor widget, and the browser tests in headless
+//!   Chromium.
 //! - `cargo xtask demo [ADDR]` — check and draw the example config, create the demo agent,
 //!   and run `baton serve` on it (default 127.0.0.1:8080) until Ctrl-C.
-//! - `cargo xtask bench` — criterion benchmarks (a Markdown table of medians), then the
-//!   server benchmarks (handoff latency, relay throughput vs a bare echo, idle sockets).
+//! - `cargo xtask bench` — criterion benchmarks (a Markdown table of medians), the server
+//!   benchmarks (handoff latency, relay throughput vs a bare echo, idle sockets), then the
+//!   widget's bytes and timings in headless Chromium.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -144,13 +146,26 @@ fn test() -> Result {
             "warnings",
         ],
     )?;
+    // The widget's browser side only exists for wasm32 (this also checks that baton-core
+    // builds there).
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "baton-widget",
+            "--target",
+            WASM,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     step("cargo test");
     run("cargo", &["test", "--workspace"])?;
     run_in_target("cargo", &["test", "--manifest-path", CONSOLE_MANIFEST])?;
-    step("wasm32 builds: baton-core and the widget");
-    run("cargo", &["build", "-p", "baton-core", "--target", WASM])?;
-    run("cargo", &["build", "-p", "baton-widget", "--target", WASM])?;
     build_console()?;
+    build_widget()?;
     step("browser tests: headless Chromium against a real baton serve");
     run("cargo", &["build", "-p", "baton-server", "--bin", "baton"])?;
     run("npm", &["test"])?;
@@ -260,6 +275,27 @@ fn setup_browser() -> Result {
 fn build_console() -> Result {
     step("agent workspace: trunk build --release");
     run_in_target("cargo", &["fetch", "--manifest-path", CONSOLE_MANIFEST])?;
+    trunk_build("crates/console", &[])
+}
+
+/// Builds the visitor widget (release, wasm-opt 132) into widget/dist. The root release
+/// profile is the server's, so the size settings come in through the environment; they
+/// equal the console's profile, so both builds share their compiled dependencies.
+fn build_widget() -> Result {
+    step("visitor widget: trunk build --release");
+    run("cargo", &["fetch"])?;
+    trunk_build(
+        "widget",
+        &[
+            ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z"),
+            ("CARGO_PROFILE_RELEASE_LTO", "true"),
+            ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"),
+            ("CARGO_PROFILE_RELEASE_PANIC", "abort"),
+        ],
+    )
+}
+
+fn trunk_build(dir: &str, env: &[(&str, &str)]) -> Result {
     let path = format!(
         "{}:{}",
         binaryen_bin().display(),
@@ -267,16 +303,17 @@ fn build_console() -> Result {
     );
     let status = Command::new("trunk")
         .args(["build", "--release"])
-        .current_dir(root().join("crates/console"))
+        .current_dir(root().join(dir))
         .env("PATH", path)
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         .env("CARGO_TARGET_DIR", root().join("target"))
+        .envs(env.iter().copied())
         .status()
         .map_err(|e| format!("cannot start trunk: {e}"))?;
     status
         .success()
         .then_some(())
-        .ok_or_else(|| format!("trunk build failed ({status})"))
+        .ok_or_else(|| format!("trunk build in {dir} failed ({status})"))
 }
 
 fn demo(args: &[String]) -> Result {
@@ -303,6 +340,7 @@ fn demo(args: &[String]) -> Result {
     println!("journey drawn: {}", svg.display());
     setup_web()?;
     build_console()?;
+    build_widget()?;
     let console = console_dist();
     step("demo agent");
     add_demo_agent(&baton, &data)?;
@@ -316,6 +354,10 @@ fn demo(args: &[String]) -> Result {
     if console.is_none() {
         println!("                   (not built yet: the server explains how to build it)");
     }
+    let port = addr.rsplit(':').next().unwrap_or("8080");
+    println!(
+        "  demo shop        http://localhost:{port}/static/shop.html   (the chat widget, embedded from {addr})"
+    );
     println!("  site config      http://{addr}/api/config");
     println!("  metrics          http://{addr}/metrics");
     println!("  data             {}", data.display());
@@ -332,6 +374,8 @@ fn demo(args: &[String]) -> Result {
         data.to_string_lossy().into_owned(),
         "--static".to_owned(),
         "static".to_owned(),
+        "--widget".to_owned(),
+        "widget/dist".to_owned(),
         "--jwt-secret-file".to_owned(),
         secret.to_string_lossy().into_owned(),
     ];
@@ -393,6 +437,13 @@ fn bench(extra: &[String]) -> Result {
         "cargo",
         &["bench", "-p", "baton-server", "--bench", "relay"],
     )?;
+    step("widget benchmarks: bytes, main-thread work, open → usable (headless Chromium)");
+    setup_web()?;
+    setup_browser()?;
+    build_console()?;
+    build_widget()?;
+    run("cargo", &["build", "-p", "baton-server", "--bin", "baton"])?;
+    run("node", &["tests/bench/widget.mjs"])?;
     Ok(())
 }
 

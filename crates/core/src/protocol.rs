@@ -77,16 +77,11 @@ impl Handoff {
     pub fn of(conversation: &Conversation, token: Option<String>) -> Option<Handoff> {
         let escalation = conversation.escalation()?.clone();
         let site = conversation.site();
-        let redactor = &site.redactor;
-        let mut summary = Summary::of(conversation);
-        summary.intent = summary.intent.map(|i| redactor.redact(&i).into());
-        for value in summary.fields.values_mut() {
-            *value = redactor.redact(value).into();
-        }
-        Some(Handoff {
+        let summary = Summary::of(conversation);
+        let mut handoff = Handoff {
             site: site.id.clone(),
             visitor: conversation.visitor().to_owned(),
-            transcript: conversation.transcript().redacted(redactor),
+            transcript: conversation.transcript().clone(),
             profile: conversation.profile().clone(),
             token,
             escalation,
@@ -96,7 +91,27 @@ impl Handoff {
             variants: conversation.variants().to_vec(),
             page: conversation.page().map(str::to_owned),
             started_at: conversation.started_at().unwrap_or(0),
-        })
+        };
+        handoff.redact(&site.redactor);
+        Some(handoff)
+    }
+
+    /// Redacts every text the visitor could have typed: the transcript, the intent and the
+    /// captured fields. Redacting twice changes nothing, so the server applies it again to
+    /// what a widget sends.
+    pub fn redact(&mut self, redactor: &crate::redact::Redactor) {
+        self.transcript = self.transcript.redacted(redactor);
+        if let Some(intent) = &mut self.summary.intent {
+            *intent = redactor.redact(intent).into_owned();
+        }
+        for value in self
+            .summary
+            .fields
+            .values_mut()
+            .chain(self.fields.values_mut())
+        {
+            *value = redactor.redact(value).into_owned();
+        }
     }
 }
 

@@ -35,6 +35,7 @@ async fn start(data: &Path, limits: Limits) -> (SocketAddr, AppState) {
         data: data.to_owned(),
         secret: None,
         console_dir: None,
+        widget_dir: None,
         static_dir: None,
         limits,
     })
@@ -231,7 +232,13 @@ async fn relay_throughput(addr: SocketAddr, state: &AppState) -> f64 {
     }
     let _tx = sender.await.unwrap();
     let rate = RELAY_MESSAGES as f64 / started.elapsed().as_secs_f64();
-    println!("durable relay visitor → store → agent: {RELAY_MESSAGES} messages, {rate:.0} msg/s");
+    let commits = state
+        .metrics
+        .visitor_commits
+        .load(std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "durable relay visitor → store → agent: {RELAY_MESSAGES} messages, {rate:.0} msg/s, {commits} commits"
+    );
     rate
 }
 

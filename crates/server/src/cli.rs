@@ -47,7 +47,10 @@ pub enum Command {
         /// Built agent workspace to serve at /console.
         #[arg(long)]
         console: Option<PathBuf>,
-        /// Directory to serve at /static (loader script, demo page).
+        /// Built visitor widget to serve at /widget (the iframe `/baton.js` injects).
+        #[arg(long)]
+        widget: Option<PathBuf>,
+        /// Directory to serve at /static (demo pages).
         #[arg(long = "static")]
         static_dir: Option<PathBuf>,
     },
@@ -137,6 +140,7 @@ pub fn run(
             data,
             jwt_secret_file,
             console,
+            widget,
             static_dir,
         } => crate::run::serve_command(crate::run::ServeArgs {
             config,
@@ -144,6 +148,7 @@ pub fn run(
             data,
             jwt_secret_file,
             console,
+            widget,
             static_dir,
         })
         .map_err(Failure::Usage),

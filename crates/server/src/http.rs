@@ -14,6 +14,7 @@ use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
 
 use crate::state::{AppState, now};
 use crate::store::StoreError;
@@ -29,6 +30,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/config", get(public_config))
         .route("/api/sites/{site}/config", get(site_config))
         .route("/schema.json", get(schema))
+        .route("/baton.js", get(loader))
         .route("/api/login", post(login))
         .route("/ws/visitor", get(crate::visitor::upgrade))
         .route("/ws/agent", get(crate::agent::upgrade))
@@ -42,6 +44,12 @@ pub fn app(state: AppState) -> Router {
         None => router
             .route("/console", get(console_missing))
             .route("/console/{*rest}", get(console_missing)),
+    };
+    router = match &state.widget_dir {
+        Some(dir) => router.nest_service("/widget", widget_files(dir, &state.site.site.origins)),
+        None => router
+            .route("/widget", get(widget_missing))
+            .route("/widget/{*rest}", get(widget_missing)),
     };
     if let Some(dir) = &state.static_dir {
         router = router.nest_service("/static", ServeDir::new(dir));
@@ -114,6 +122,62 @@ async fn schema() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/schema+json")],
         crate::cli::schema_json(),
+    )
+}
+
+/// The loader, built into the binary so every server has it. Served without indentation
+/// and whole-line comments (the source stays readable; visitors download less).
+static LOADER: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| compact_script(include_str!("../../../static/baton.js")));
+
+/// Drops leading whitespace, empty lines and lines that are only a `//` comment. Safe for a
+/// script whose template literals have no line starting with `//` or leading spaces that
+/// matter (true of the loader; a test loads the result in Chromium).
+fn compact_script(source: &str) -> String {
+    source
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn loader() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            // Short: a new release reaches every site within minutes.
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        LOADER.as_str(),
+    )
+}
+
+/// The widget's files; the browser lets only the site's origins (and this server) frame
+/// them.
+fn widget_files(
+    dir: &std::path::Path,
+    origins: &[String],
+) -> SetResponseHeader<ServeDir<ServeFile>, header::HeaderValue> {
+    let ancestors = std::iter::once("'self'")
+        .chain(origins.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let policy = header::HeaderValue::from_str(&format!("frame-ancestors {ancestors}"))
+        .unwrap_or_else(|_| header::HeaderValue::from_static("frame-ancestors 'self'"));
+    SetResponseHeader::overriding(
+        ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+        header::CONTENT_SECURITY_POLICY,
+        policy,
+    )
+}
+
+async fn widget_missing() -> impl IntoResponse {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(
+            "<!doctype html><title>Baton</title><p>The chat widget is not built. Run <code>cargo xtask demo</code>, or start <code>baton serve</code> with <code>--widget DIR</code>.</p>",
+        ),
     )
 }
 

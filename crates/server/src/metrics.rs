@@ -15,6 +15,8 @@ pub struct Metrics {
     pub visitor_messages: AtomicU64,
     /// Messages stored, by agents.
     pub agent_messages: AtomicU64,
+    /// Transactions that stored visitor messages (messages / commits = batch size).
+    pub visitor_commits: AtomicU64,
     /// Frames refused (bad JSON, too large, rate limited, not allowed).
     pub frames_rejected: AtomicU64,
     /// Visitor sockets open now.
@@ -56,6 +58,11 @@ impl Metrics {
                 "baton_agent_messages_total",
                 "Agent messages stored.",
                 &self.agent_messages,
+            ),
+            (
+                "baton_visitor_commits_total",
+                "Transactions that stored visitor messages (one per batch).",
+                &self.visitor_commits,
             ),
             (
                 "baton_frames_rejected_total",

@@ -24,6 +24,8 @@ pub struct ServeArgs {
     pub jwt_secret_file: Option<PathBuf>,
     /// Console dist.
     pub console: Option<PathBuf>,
+    /// Widget dist.
+    pub widget: Option<PathBuf>,
     /// Static dir.
     pub static_dir: Option<PathBuf>,
 }
@@ -54,6 +56,7 @@ pub fn serve_command(args: ServeArgs) -> Result<(), String> {
             data: args.data,
             secret,
             console_dir: args.console,
+            widget_dir: args.widget,
             static_dir: args.static_dir,
             limits: Limits::default(),
         })

@@ -35,6 +35,8 @@ pub struct Options {
     pub secret: Option<Vec<u8>>,
     /// Built agent workspace.
     pub console_dir: Option<PathBuf>,
+    /// Built visitor widget.
+    pub widget_dir: Option<PathBuf>,
     /// Files for `/static`.
     pub static_dir: Option<PathBuf>,
     /// Limits.
@@ -86,6 +88,7 @@ pub async fn state(options: Options) -> Result<AppState, StartError> {
         metrics: Arc::new(Metrics::default()),
         limits: options.limits,
         console_dir: options.console_dir,
+        widget_dir: options.widget_dir,
         static_dir: options.static_dir,
     })
 }

@@ -144,7 +144,9 @@ pub async fn serve_frames(
     loop {
         match next(stream, out, ping, idle).await {
             Incoming::Text(text) => {
-                if let Err((code, reason)) = handler.frame(&text).await {
+                // Boxed: a frame's handling (store calls, trigger re-runs) needs kilobytes of
+                // future state that an idle socket should not carry between frames.
+                if let Err((code, reason)) = Box::pin(handler.frame(&text)).await {
                     rejected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     out.close(code, reason).await;
                     drain(stream).await;

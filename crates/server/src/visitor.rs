@@ -109,6 +109,7 @@ async fn write_messages(
             .collect();
         match state.store.append_messages(&new).await {
             Ok(stored) => {
+                Metrics::inc(&state.metrics.visitor_commits);
                 for (message, inserted) in stored {
                     // A retry of a stored message is not relayed again: this socket follows
                     // the ticket, so the stored copy (the acknowledgement) reached the client
@@ -287,7 +288,7 @@ impl Session {
     async fn handoff(
         &mut self,
         id: &str,
-        handoff: baton_core::protocol::Handoff,
+        mut handoff: baton_core::protocol::Handoff,
     ) -> Result<(), Refusal> {
         Metrics::inc(&self.state.metrics.handoffs);
         if id.is_empty() || id.len() > 128 {
@@ -300,6 +301,8 @@ impl Session {
             self.error("bad_handoff", e.to_string()).await;
             return Ok(());
         }
+        // The widget redacts already; a client that does not is not trusted to.
+        handoff.redact(&site.site.redactor);
         let at = now();
         let assessment = intake::assess(&handoff, &site.site, site.secret.as_deref(), at);
         if let Some(reason) = &assessment.token_error {
@@ -415,7 +418,7 @@ impl Session {
         }
         let pending = Pending {
             id: id.to_owned(),
-            text: text.to_owned(),
+            text: self.state.site.site.redactor.redact(text).into_owned(),
             at: now(),
             sentiment: sentiment::score(text),
         };

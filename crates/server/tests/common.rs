@@ -42,6 +42,7 @@ impl Server {
             data: data.to_owned(),
             secret: Some(SECRET.to_vec()),
             console_dir: None,
+            widget_dir: None,
             static_dir: None,
             limits,
         })

@@ -186,7 +186,7 @@ impl Compiler {
                 if !is_fetch_url(url) {
                     self.problem(
                         at.key("url"),
-                        format!("`{url}` must start with `https://` (or `http://localhost`, `http://127.0.0.1`)"),
+                        format!("`{url}` must start with `https://`, `/` (a path on the Baton server) or, for local testing, `http://localhost` or `http://127.0.0.1`"),
                     );
                 }
                 for (field, pointer) in map {
@@ -372,7 +372,8 @@ fn is_field_name(s: &str) -> bool {
 }
 
 fn is_fetch_url(url: &str) -> bool {
-    url.starts_with("https://")
+    (url.starts_with('/') && !url.starts_with("//"))
+        || url.starts_with("https://")
         || url.starts_with("http://localhost")
         || url.starts_with("http://127.0.0.1")
 }

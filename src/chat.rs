@@ -1,0 +1,655 @@
+//! The widget's conversation state: baton-core's engine, the handover to a person and the
+//! outbox, as plain data. No browser in here: the shell (`app.rs`) feeds it what happened —
+//! the visitor typed, a timer went off, a frame arrived — and carries out what it asks for:
+//! timers, site API calls, frames to send. Everything the visitor must not lose is in
+//! [`Saved`], which the shell writes to browser storage after every change.
+//!
+//! Reloading rebuilds the engine by replaying the logged events at their original times:
+//! the engine is deterministic, so the same events give the same state.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use baton_core::Millis;
+use baton_core::Site;
+use baton_core::conversation::{Conversation, Event, FetchRequest, Output, Reason};
+use baton_core::protocol::{Handoff, ServerToVisitor, VisitorFrame};
+use baton_core::transcript::Author;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[cfg(test)]
+mod tests;
+
+/// What survives a reload, per site, in browser storage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    /// Format of this record; another number is discarded rather than misread.
+    pub version: u32,
+    /// The visitor's stable id (it picks experiment variants); empty until first saved.
+    #[serde(default)]
+    pub visitor: String,
+    /// Every event the engine has seen, with its time. Visitor text is kept as typed (the
+    /// engine needs it to rebuild captured fields); it stays on the visitor's device.
+    pub events: Vec<Logged>,
+    /// The signed profile token from `Baton.identify`, sent with the handoff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The conversation with a person, once the bot handed over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover: Option<Handover>,
+}
+
+/// The current [`Saved::version`].
+pub const SAVED_VERSION: u32 = 1;
+
+/// An event with the time it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Logged {
+    /// The event.
+    pub event: Event,
+    /// When, ms since the Unix epoch.
+    pub at: Millis,
+}
+
+/// The live part of a conversation: from the handoff on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handover {
+    /// Client id of the handoff; a retry with it creates no second ticket.
+    pub id: String,
+    /// The payload, kept until the server acknowledges it with `welcome`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<Box<Handoff>>,
+    /// Resume token from `welcome`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
+    /// Highest sequence number held (the handed-over transcript counts).
+    pub last_seq: u64,
+    /// Messages after the handover, as the visitor sees them.
+    pub lines: Vec<Line>,
+    /// Visitor messages not yet acknowledged, oldest first.
+    pub outbox: Vec<Outgoing>,
+    /// Frames without an acknowledgement of their own (rating, email), sent once connected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub later: Vec<VisitorFrame>,
+    /// Where the handover is.
+    pub stage: Stage,
+    /// Whether the visitor rated the chat.
+    #[serde(default)]
+    pub rated: bool,
+    /// Whether the visitor left an email address.
+    #[serde(default)]
+    pub email_left: bool,
+}
+
+/// A visitor message waiting for its acknowledgement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// Client id.
+    pub id: String,
+    /// Text (redacted).
+    pub text: String,
+}
+
+/// One message after the handover.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    /// Who wrote it.
+    pub from: Author,
+    /// Plain text.
+    pub text: String,
+    /// Sequence number once stored; `None` while a visitor message is on its way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// Client id of a visitor message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Where a handover is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum Stage {
+    /// Sent, not yet acknowledged.
+    Handing,
+    /// In the queue.
+    Queued {
+        /// 1 is next.
+        position: u32,
+    },
+    /// Nobody can answer now; the visitor may leave an email.
+    Offline,
+    /// A person is chatting.
+    Live {
+        /// Their name.
+        agent: String,
+    },
+    /// The agent closed the conversation.
+    Closed,
+    /// The server no longer knows this conversation.
+    Lost,
+}
+
+/// A message as the panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// Stable key for the list.
+    pub key: String,
+    /// Who wrote it.
+    pub from: Author,
+    /// Plain text.
+    pub text: String,
+    /// Still on its way to the server.
+    pub pending: bool,
+}
+
+/// Something the host page's `Baton.on` handlers hear about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// The bot handed over; the reason in one line.
+    Escalate(String),
+    /// A new message from the bot or a person.
+    Message {
+        /// Who wrote it.
+        from: Author,
+        /// Plain text.
+        text: String,
+    },
+}
+
+/// One visitor's chat.
+pub struct Chat {
+    conversation: Conversation,
+    saved: Saved,
+    wakes: BTreeSet<Millis>,
+    fetching: Option<FetchRequest>,
+    fetch_started: bool,
+    choices: Vec<String>,
+    agent_typing: bool,
+    notices: Vec<Notice>,
+}
+
+impl Chat {
+    /// A chat on `site`, rebuilt from what was saved; a record of another version, or one
+    /// without a visitor id, starts afresh as `visitor`.
+    pub fn restore(site: Arc<Site>, visitor: &str, saved: Saved) -> Chat {
+        let saved = if saved.version == SAVED_VERSION && !saved.visitor.is_empty() {
+            saved
+        } else {
+            Saved {
+                version: SAVED_VERSION,
+                visitor: visitor.to_owned(),
+                ..Saved::default()
+            }
+        };
+        let mut chat = Chat {
+            conversation: Conversation::new(site, &saved.visitor),
+            saved: Saved {
+                events: Vec::new(),
+                ..saved.clone()
+            },
+            wakes: BTreeSet::new(),
+            fetching: None,
+            fetch_started: false,
+            choices: Vec::new(),
+            agent_typing: false,
+            notices: Vec::new(),
+        };
+        for Logged { event, at } in saved.events {
+            chat.feed(event, at);
+        }
+        // Replayed outputs were shown before the reload; only their effects remain.
+        chat.notices.clear();
+        chat
+    }
+
+    /// What to keep in browser storage.
+    pub fn saved(&self) -> &Saved {
+        &self.saved
+    }
+
+    /// Opens the chat: the bot greets once per conversation.
+    pub fn open(&mut self, page: Option<String>, now: Millis) {
+        if self.saved.events.is_empty() {
+            self.feed(Event::Start { page }, now);
+        }
+    }
+
+    /// The visitor sent `text`; `id` is a fresh client id for it. Before the handover the
+    /// bot answers (the handoff redacts the transcript it sends); after it the message goes
+    /// to the person redacted, through the outbox, and the visitor sees what was sent.
+    /// Returns the frame to send now if connected.
+    pub fn say(&mut self, text: &str, id: String, now: Millis) -> Option<VisitorFrame> {
+        let text = text.trim();
+        if text.is_empty() || text.len() > baton_core::conversation::MAX_MESSAGE_BYTES {
+            return None;
+        }
+        match &mut self.saved.handover {
+            None => {
+                self.feed(
+                    Event::Text {
+                        text: text.to_owned(),
+                    },
+                    now,
+                );
+                None
+            }
+            Some(handover) => {
+                let redacted = self.conversation.site().redactor.redact(text).into_owned();
+                handover.lines.push(Line {
+                    from: Author::Visitor,
+                    text: redacted.clone(),
+                    seq: None,
+                    id: Some(id.clone()),
+                });
+                handover.outbox.push(Outgoing {
+                    id: id.clone(),
+                    text: redacted.clone(),
+                });
+                Some(VisitorFrame::Message { id, text: redacted })
+            }
+        }
+    }
+
+    /// The visitor pressed button `index` of the ones on offer.
+    pub fn choose(&mut self, index: usize, now: Millis) {
+        if self.saved.handover.is_none() && index < self.choices.len() {
+            self.feed(Event::Choice { index }, now);
+        }
+    }
+
+    /// The site identified the visitor (`Baton.identify`); the token goes with the handoff
+    /// and the server decides whether to trust the attributes.
+    pub fn identify(
+        &mut self,
+        attributes: BTreeMap<String, Value>,
+        token: Option<String>,
+        now: Millis,
+    ) {
+        if token.is_some() {
+            self.saved.token = token;
+        }
+        if self.saved.handover.is_none() {
+            self.feed(
+                Event::Profile {
+                    attributes,
+                    verified: false,
+                },
+                now,
+            );
+        }
+    }
+
+    /// The visitor moved to another page of the site.
+    pub fn page(&mut self, path: String, now: Millis) {
+        if self.saved.handover.is_none() && self.conversation.page() != Some(path.as_str()) {
+            self.feed(Event::Page { path }, now);
+        }
+    }
+
+    /// Time passed: runs the timers that are due.
+    pub fn tick(&mut self, now: Millis) {
+        let due: Vec<Millis> = self.wakes.range(..=now).copied().collect();
+        if due.is_empty() || self.saved.handover.is_some() {
+            return;
+        }
+        for at in due {
+            self.wakes.remove(&at);
+        }
+        self.feed(Event::Timer, now);
+    }
+
+    /// When the next timer is due, if any.
+    pub fn next_wake(&self) -> Option<Millis> {
+        if self.saved.handover.is_some() {
+            return None;
+        }
+        self.wakes.first().copied()
+    }
+
+    /// A site API call to make now (each one is handed out once).
+    pub fn take_fetch(&mut self) -> Option<FetchRequest> {
+        if self.fetch_started {
+            return None;
+        }
+        let request = self.fetching.clone()?;
+        self.fetch_started = true;
+        Some(request)
+    }
+
+    /// The answer to a site API call.
+    pub fn fetched(&mut self, id: u32, outcome: Result<Value, String>, now: Millis) {
+        if self.fetching.as_ref().is_some_and(|f| f.id == id) {
+            self.feed(Event::FetchResult { id, outcome }, now);
+        }
+    }
+
+    /// Whether the chat needs its socket: from the handover on.
+    pub fn wants_socket(&self) -> bool {
+        self.saved
+            .handover
+            .as_ref()
+            .is_some_and(|h| h.stage != Stage::Lost)
+    }
+
+    /// The frames to send when a socket opens: `hello`, the handoff if it was never
+    /// acknowledged, then everything still unacknowledged, in order.
+    pub fn on_open(&mut self) -> Vec<VisitorFrame> {
+        let site = self.conversation.site().id.clone();
+        let Some(handover) = &mut self.saved.handover else {
+            return Vec::new();
+        };
+        let mut frames = vec![VisitorFrame::Hello {
+            site,
+            resume: handover.resume.clone(),
+            last_seq: handover.last_seq,
+        }];
+        if handover.resume.is_none()
+            && let Some(handoff) = &handover.handoff
+        {
+            frames.push(VisitorFrame::Handoff {
+                id: handover.id.clone(),
+                handoff: handoff.clone(),
+            });
+        }
+        frames.extend(handover.outbox.iter().map(|o| VisitorFrame::Message {
+            id: o.id.clone(),
+            text: o.text.clone(),
+        }));
+        frames.append(&mut handover.later);
+        frames
+    }
+
+    /// A frame from the server.
+    pub fn on_frame(&mut self, frame: ServerToVisitor) {
+        let Some(handover) = &mut self.saved.handover else {
+            return;
+        };
+        match frame {
+            ServerToVisitor::Welcome { resume, .. } => {
+                handover.resume = Some(resume);
+                handover.handoff = None;
+                if handover.stage == Stage::Handing {
+                    handover.stage = Stage::Queued { position: 1 };
+                }
+            }
+            ServerToVisitor::Queued {
+                position,
+                agents_online,
+            } => {
+                if matches!(handover.stage, Stage::Handing | Stage::Queued { .. }) {
+                    handover.stage = if agents_online {
+                        Stage::Queued { position }
+                    } else {
+                        Stage::Offline
+                    };
+                }
+            }
+            ServerToVisitor::AgentJoined { name } => {
+                let joined = format!("{name} joined the chat.");
+                if handover.stage
+                    != (Stage::Live {
+                        agent: name.clone(),
+                    })
+                {
+                    handover.lines.push(system(joined));
+                }
+                handover.stage = Stage::Live { agent: name };
+            }
+            ServerToVisitor::Message {
+                seq,
+                from,
+                text,
+                id,
+                ..
+            } => {
+                if seq <= handover.last_seq {
+                    return;
+                }
+                handover.last_seq = seq;
+                if let Some(id) = id.as_deref()
+                    && let Some(line) = handover
+                        .lines
+                        .iter_mut()
+                        .find(|l| l.seq.is_none() && l.id.as_deref() == Some(id))
+                {
+                    line.seq = Some(seq);
+                    handover.outbox.retain(|o| o.id != id);
+                    return;
+                }
+                self.agent_typing = false;
+                self.notices.push(Notice::Message {
+                    from,
+                    text: text.clone(),
+                });
+                handover.lines.push(Line {
+                    from,
+                    text,
+                    seq: Some(seq),
+                    id,
+                });
+            }
+            ServerToVisitor::Typing => self.agent_typing = true,
+            ServerToVisitor::AgentLeft => {
+                handover.lines.push(system(
+                    "You are back in the queue for the next person.".into(),
+                ));
+                handover.stage = Stage::Queued { position: 1 };
+            }
+            ServerToVisitor::Closed => {
+                if handover.stage != Stage::Closed {
+                    handover.lines.push(system("The chat was closed.".into()));
+                }
+                handover.stage = Stage::Closed;
+                self.agent_typing = false;
+            }
+            ServerToVisitor::Error { code, message } => match code.as_str() {
+                "unknown_conversation" => {
+                    handover.lines.push(system(
+                        "This conversation can no longer be continued. Start a new one any time."
+                            .into(),
+                    ));
+                    handover.stage = Stage::Lost;
+                }
+                // Not stored: the outbox sends it again on the next connection.
+                "internal" => {}
+                _ => handover.lines.push(system(message)),
+            },
+        }
+    }
+
+    /// The visitor rated the chat after the agent closed it; `false` if that was not
+    /// possible (no handover, already rated, a score outside 1–5). The frame waits in
+    /// [`Handover::later`].
+    pub fn rate(&mut self, score: u8, comment: Option<String>, id: String) -> bool {
+        let Some(handover) = self.saved.handover.as_mut() else {
+            return false;
+        };
+        if handover.rated || !(1..=5).contains(&score) {
+            return false;
+        }
+        handover.rated = true;
+        handover
+            .lines
+            .push(system("Thank you for your rating.".into()));
+        handover.later.push(VisitorFrame::Csat {
+            id: Some(id),
+            score,
+            comment: comment.filter(|c| !c.trim().is_empty()),
+        });
+        true
+    }
+
+    /// The visitor left an email address while nobody could answer; `false` if it does not
+    /// look like one (or one was left already). The frame waits in [`Handover::later`].
+    pub fn leave_email(&mut self, email: &str) -> bool {
+        let Some(handover) = self.saved.handover.as_mut() else {
+            return false;
+        };
+        let email = email.trim();
+        if handover.email_left || !plausible_email(email) {
+            return false;
+        }
+        handover.email_left = true;
+        handover.lines.push(system(format!(
+            "Thanks — we will reply to {email} as soon as someone is available."
+        )));
+        handover.later.push(VisitorFrame::LeaveEmail {
+            email: email.to_owned(),
+        });
+        true
+    }
+
+    /// The frames waiting in [`Handover::later`], to send on an open socket now.
+    pub fn take_later(&mut self) -> Vec<VisitorFrame> {
+        self.saved
+            .handover
+            .as_mut()
+            .map(|h| std::mem::take(&mut h.later))
+            .unwrap_or_default()
+    }
+
+    /// Everything the panel shows, oldest first: the bot conversation, then the
+    /// conversation with a person.
+    pub fn shown(&self) -> Vec<Shown> {
+        let bot = self
+            .conversation
+            .transcript()
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Shown {
+                key: format!("b{i}"),
+                from: e.from,
+                text: e.text.clone(),
+                pending: false,
+            });
+        let live = self
+            .saved
+            .handover
+            .iter()
+            .flat_map(|h| h.lines.iter().enumerate())
+            .map(|(i, l)| Shown {
+                key: format!("l{i}"),
+                from: l.from,
+                text: l.text.clone(),
+                pending: l.from == Author::Visitor && l.seq.is_none(),
+            });
+        bot.chain(live).collect()
+    }
+
+    /// Buttons on offer now.
+    pub fn choices(&self) -> &[String] {
+        if self.saved.handover.is_some() {
+            &[]
+        } else {
+            &self.choices
+        }
+    }
+
+    /// The handover, if the bot handed over.
+    pub fn handover(&self) -> Option<&Handover> {
+        self.saved.handover.as_ref()
+    }
+
+    /// Whether the agent is typing.
+    pub fn agent_typing(&self) -> bool {
+        self.agent_typing
+    }
+
+    /// The agent's typing indicator timed out.
+    pub fn stop_typing(&mut self) {
+        self.agent_typing = false;
+    }
+
+    /// What the host page should hear about since the last call.
+    pub fn take_notices(&mut self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The site.
+    pub fn site(&self) -> &Arc<Site> {
+        self.conversation.site()
+    }
+
+    fn feed(&mut self, event: Event, now: Millis) {
+        if matches!(event, Event::FetchResult { .. }) {
+            self.fetching = None;
+            self.fetch_started = false;
+        }
+        if !matches!(
+            event,
+            Event::Timer | Event::Page { .. } | Event::Profile { .. }
+        ) {
+            self.choices.clear();
+        }
+        self.saved.events.push(Logged {
+            event: event.clone(),
+            at: now,
+        });
+        for output in self.conversation.handle(event, now) {
+            match output {
+                Output::Say { text, choices } => {
+                    self.choices = choices;
+                    self.notices.push(Notice::Message {
+                        from: Author::Bot,
+                        text,
+                    });
+                }
+                Output::WakeAt { at } => {
+                    self.wakes.insert(at);
+                }
+                Output::Fetch(request) => {
+                    self.fetching = Some(request);
+                    self.fetch_started = false;
+                }
+                Output::Escalate(escalation) => self.hand_over(&escalation.reason, now),
+                Output::Capture { .. }
+                | Output::Fired(_)
+                | Output::Offer { .. }
+                | Output::End { .. }
+                | Output::Ignored { .. } => {}
+            }
+        }
+    }
+
+    fn hand_over(&mut self, reason: &Reason, now: Millis) {
+        if self.saved.handover.is_some() {
+            return;
+        }
+        let Some(handoff) = Handoff::of(&self.conversation, self.saved.token.clone()) else {
+            return;
+        };
+        self.notices.push(Notice::Escalate(reason.explain()));
+        let last_seq = handoff.transcript.entries.len() as u64;
+        self.saved.handover = Some(Handover {
+            id: format!("h-{}-{now}", self.conversation.visitor()),
+            handoff: Some(Box::new(handoff)),
+            resume: None,
+            last_seq,
+            lines: Vec::new(),
+            outbox: Vec::new(),
+            later: Vec::new(),
+            stage: Stage::Handing,
+            rated: false,
+            email_left: false,
+        });
+    }
+}
+
+fn system(text: String) -> Line {
+    Line {
+        from: Author::System,
+        text,
+        seq: None,
+        id: None,
+    }
+}
+
+/// The same rule the server applies: something@domain.tld, at most 254 bytes.
+pub fn plausible_email(email: &str) -> bool {
+    email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+}

@@ -1,0 +1,270 @@
+use super::*;
+
+const START: Millis = 1_767_225_600_000;
+
+fn site() -> Arc<Site> {
+    let source = include_str!("../../static/demo-shop.json");
+    match baton_core::config::compile(source) {
+        Ok(site) => Arc::new(site),
+        Err(e) => panic!("the demo config compiles: {e}"),
+    }
+}
+
+fn fresh() -> Chat {
+    let mut chat = Chat::restore(site(), "v-test", Saved::default());
+    chat.open(None, START);
+    chat
+}
+
+fn texts(chat: &Chat) -> Vec<String> {
+    chat.shown().into_iter().map(|s| s.text).collect()
+}
+
+/// Drives a chat into the handover with an explicit request for a person.
+fn handed_over() -> Chat {
+    let mut chat = fresh();
+    chat.say("can I talk to a human please", "m1".into(), START + 1_000);
+    assert!(chat.handover().is_some(), "asking for a person hands over");
+    chat
+}
+
+#[test]
+fn greets_once_and_offers_the_menu() {
+    let mut chat = fresh();
+    chat.open(None, START + 5);
+    let shown = texts(&chat);
+    assert_eq!(shown[0], "Hi! I'm the Demo Shop assistant.");
+    assert_eq!(
+        shown.len(),
+        2,
+        "a second open does not greet again: {shown:?}"
+    );
+    assert_eq!(chat.choices().len(), 3);
+}
+
+#[test]
+fn order_status_asks_validates_and_looks_up() {
+    let mut chat = fresh();
+    chat.choose(0, START + 1_000);
+    chat.say("no idea", "m1".into(), START + 2_000);
+    assert!(
+        texts(&chat)
+            .last()
+            .is_some_and(|t| t.contains("two letters"))
+    );
+    chat.say("AB123456", "m2".into(), START + 3_000);
+    let fetch = chat.take_fetch().expect("a lookup is asked for");
+    assert_eq!(fetch.url, "/demo/api/orders/AB123456");
+    assert!(chat.take_fetch().is_none(), "handed out once");
+    chat.fetched(
+        fetch.id,
+        Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
+        START + 3_500,
+    );
+    assert!(
+        texts(&chat)
+            .iter()
+            .any(|t| t == "Order AB123456 is shipped. Expected delivery: Friday.")
+    );
+}
+
+#[test]
+fn a_reload_rebuilds_the_same_conversation() {
+    let mut chat = fresh();
+    chat.choose(1, START + 1_000);
+    chat.say("vera@example.com", "m1".into(), START + 2_000);
+    let before = chat.shown();
+    let saved = serde_json::to_string(chat.saved()).expect("serialises");
+    let saved: Saved = serde_json::from_str(&saved).expect("reads back");
+    let mut again = Chat::restore(site(), "v-test", saved);
+    assert_eq!(again.shown(), before);
+    // The password reset call was in flight: the rebuilt chat asks for it again.
+    assert!(again.take_fetch().is_some());
+    assert!(
+        again.take_notices().is_empty(),
+        "nothing is announced twice"
+    );
+}
+
+#[test]
+fn an_old_or_foreign_record_starts_afresh() {
+    let mut chat = fresh();
+    chat.say("hello there", "m1".into(), START + 1_000);
+    let mut saved = chat.saved().clone();
+    saved.version = 99;
+    let mut chat = Chat::restore(site(), "v-other", saved);
+    chat.open(None, START);
+    assert_eq!(chat.shown().len(), 2);
+    assert_eq!(chat.saved().visitor, "v-other");
+    // The visitor id survives a reload.
+    let again = Chat::restore(site(), "v-third", chat.saved().clone());
+    assert_eq!(again.saved().visitor, "v-other");
+}
+
+#[test]
+fn a_card_number_never_leaves_in_a_frame() {
+    let mut chat = fresh();
+    chat.say(
+        "my card 4111 1111 1111 1111 was charged",
+        "m1".into(),
+        START + 1_000,
+    );
+    chat.say("can I talk to a human please", "m2".into(), START + 2_000);
+    let frames = serde_json::to_string(&chat.on_open()).expect("serialises");
+    assert!(
+        frames.contains("was charged"),
+        "the handoff carries the message: {frames}"
+    );
+    assert!(!frames.contains("4111"), "{frames}");
+    let frame = chat
+        .say("card 4111111111111111", "m3".into(), START + 3_000)
+        .expect("sent after the handover");
+    let json = serde_json::to_string(&frame).expect("serialises");
+    assert!(!json.contains("4111111111111111"), "{json}");
+}
+
+#[test]
+fn the_handover_carries_the_transcript_and_reason() {
+    let mut chat = handed_over();
+    let notices = chat.take_notices();
+    assert!(
+        notices
+            .iter()
+            .any(|n| matches!(n, Notice::Escalate(why) if why.contains("human"))),
+        "{notices:?}"
+    );
+    let frames = chat.on_open();
+    assert!(
+        matches!(&frames[0], VisitorFrame::Hello { resume: None, last_seq, .. } if *last_seq > 0)
+    );
+    let VisitorFrame::Handoff { handoff, .. } = &frames[1] else {
+        panic!("the handoff follows hello: {frames:?}");
+    };
+    assert!(
+        handoff
+            .transcript
+            .entries
+            .iter()
+            .any(|e| e.text == "can I talk to a human please")
+    );
+    assert!(chat.choices().is_empty());
+}
+
+#[test]
+fn live_chat_acknowledges_and_never_duplicates() {
+    let mut chat = handed_over();
+    let first = chat.on_open();
+    let VisitorFrame::Hello { last_seq, .. } = first[0] else {
+        panic!("hello first");
+    };
+    chat.on_frame(ServerToVisitor::Welcome {
+        conversation: "t1".into(),
+        resume: "r1".into(),
+    });
+    chat.on_frame(ServerToVisitor::Queued {
+        position: 2,
+        agents_online: true,
+    });
+    assert_eq!(
+        chat.handover().map(|h| h.stage.clone()),
+        Some(Stage::Queued { position: 2 })
+    );
+    chat.on_frame(ServerToVisitor::AgentJoined { name: "Ana".into() });
+    chat.say("hello?", "m2".into(), START + 5_000);
+    // Reconnect before the acknowledgement: hello resumes, the message is sent again.
+    let again = chat.on_open();
+    assert!(matches!(&again[0], VisitorFrame::Hello { resume: Some(r), .. } if r == "r1"));
+    assert!(matches!(&again[1], VisitorFrame::Message { id, .. } if id == "m2"));
+    assert_eq!(again.len(), 2, "no second handoff: {again:?}");
+    let ack = ServerToVisitor::Message {
+        seq: last_seq + 1,
+        from: Author::Visitor,
+        text: "hello?".into(),
+        id: Some("m2".into()),
+        at: START + 5_001,
+    };
+    chat.on_frame(ack.clone());
+    chat.on_frame(ack);
+    let reply = ServerToVisitor::Message {
+        seq: last_seq + 2,
+        from: Author::Agent,
+        text: "Hi, Ana here.".into(),
+        id: None,
+        at: START + 6_000,
+    };
+    chat.on_frame(reply.clone());
+    chat.on_frame(reply);
+    let shown = chat.shown();
+    assert_eq!(shown.iter().filter(|s| s.text == "hello?").count(), 1);
+    assert_eq!(
+        shown.iter().filter(|s| s.text == "Hi, Ana here.").count(),
+        1
+    );
+    assert!(shown.iter().all(|s| !s.pending));
+    assert!(chat.handover().is_some_and(|h| h.outbox.is_empty()));
+}
+
+#[test]
+fn offline_then_email_then_rating() {
+    let mut chat = handed_over();
+    chat.on_open();
+    chat.on_frame(ServerToVisitor::Welcome {
+        conversation: "t1".into(),
+        resume: "r1".into(),
+    });
+    chat.on_frame(ServerToVisitor::Queued {
+        position: 1,
+        agents_online: false,
+    });
+    assert_eq!(
+        chat.handover().map(|h| h.stage.clone()),
+        Some(Stage::Offline)
+    );
+    assert!(!chat.leave_email("not an address"));
+    assert!(chat.leave_email("vera@example.com"));
+    assert!(!chat.leave_email("vera@example.com"), "once");
+    chat.on_frame(ServerToVisitor::Closed);
+    assert!(!chat.rate(7, None, "c1".into()));
+    assert!(chat.rate(5, Some("great".into()), "c1".into()));
+    assert!(!chat.rate(4, None, "c2".into()), "rated once");
+    // Both wait in `later` until a socket carries them.
+    let frames = chat.on_open();
+    assert_eq!(
+        frames
+            .iter()
+            .filter(|f| matches!(
+                f,
+                VisitorFrame::LeaveEmail { .. } | VisitorFrame::Csat { .. }
+            ))
+            .count(),
+        2
+    );
+    assert!(chat.on_open().len() == 1, "sent once");
+}
+
+#[test]
+fn an_unknown_conversation_stops_the_socket() {
+    let mut chat = handed_over();
+    assert!(chat.wants_socket());
+    chat.on_frame(ServerToVisitor::Error {
+        code: "unknown_conversation".into(),
+        message: "gone".into(),
+    });
+    assert!(!chat.wants_socket());
+}
+
+#[test]
+fn three_misunderstandings_hand_over() {
+    let mut chat = fresh();
+    for (i, text) in ["blorp", "zzzz qqq", "wibble wobble"].iter().enumerate() {
+        chat.say(text, format!("m{i}"), START + 1_000 * (i as u64 + 1));
+    }
+    assert!(chat.handover().is_some(), "{:?}", texts(&chat));
+}
+
+#[test]
+fn a_sensitive_keyword_hands_over() {
+    let mut chat = fresh();
+    chat.say("I will call my lawyer", "m1".into(), START + 1_000);
+    assert!(chat.handover().is_some());
+}

@@ -1,0 +1,402 @@
+//! The browser side of the widget: loads the site config, keeps the [`Chat`] in a signal,
+//! and after every change carries out what it asks for — saving to browser storage, timers
+//! for the time-based triggers, site API calls, the socket, notices to the host page.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use baton_core::Millis;
+use baton_core::conversation::FetchRequest;
+use baton_core::protocol::VisitorFrame;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::chat::{Chat, Saved};
+use crate::{host, link, panel};
+
+/// What the page is showing.
+#[derive(Clone, Copy)]
+pub enum Boot {
+    /// Fetching and compiling the config.
+    Loading,
+    /// The config could not be loaded; the reason went to the console.
+    Unavailable,
+    /// Chatting.
+    Ready(Widget),
+}
+
+/// The socket's state, shown to the visitor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Conn {
+    /// No socket needed (the bot is talking).
+    Idle,
+    /// Connecting for the first time.
+    Connecting,
+    /// Connected.
+    Open,
+    /// Lost; trying again.
+    Retrying,
+}
+
+/// The running widget: signals only, so it is `Copy` into every closure.
+#[derive(Clone, Copy)]
+pub struct Widget {
+    /// The conversation.
+    pub chat: RwSignal<Chat>,
+    /// The socket.
+    pub conn: RwSignal<Conn>,
+    /// Page path on the host site.
+    page: RwSignal<Option<String>>,
+}
+
+thread_local! {
+    static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+    static TYPING: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+}
+
+/// Starts the widget: reads the page's query, mounts the panel, loads the config.
+pub fn boot() {
+    let query = Query::read();
+    let boot = RwSignal::new(Boot::Loading);
+    leptos::mount::mount_to_body(move || panel::Root(panel::RootProps { boot }));
+    spawn_local(async move {
+        match load_site(&query.site).await {
+            Ok(site) => {
+                let widget = Widget::start(Arc::new(site), &query);
+                boot.set(Boot::Ready(widget));
+            }
+            Err(reason) => {
+                warn(&format!("Baton chat unavailable: {reason}"));
+                host::adopt(query.host.clone());
+                host::post(&serde_json::json!({"type": "unavailable", "reason": reason}));
+                boot.set(Boot::Unavailable);
+            }
+        }
+    });
+}
+
+/// `?site=…&host=…&page=…` from the loader.
+struct Query {
+    site: String,
+    host: Option<String>,
+    page: Option<String>,
+}
+
+impl Query {
+    fn read() -> Query {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let mut query = Query {
+            site: String::new(),
+            host: None,
+            page: None,
+        };
+        for pair in search.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = js_sys::decode_uri_component(&value.replace('+', " "))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            match key {
+                "site" => query.site = value,
+                "host" => query.host = Some(value),
+                "page" => query.page = Some(value),
+                _ => {}
+            }
+        }
+        query
+    }
+}
+
+async fn load_site(site: &str) -> Result<baton_core::Site, String> {
+    if site.is_empty() {
+        return Err("the page has no `site` parameter (check data-site on the script tag)".into());
+    }
+    let url = format!("/api/sites/{}/config", encode(site));
+    let response = fetch(&url, "GET", None).await?;
+    let text = response_text(response).await?;
+    baton_core::config::compile(&text).map_err(|e| format!("the site config is invalid: {e}"))
+}
+
+impl Widget {
+    fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
+        let own = web_sys::window().and_then(|w| w.location().origin().ok());
+        // The host page may talk to the widget only if it is one of the site's origins
+        // (the server's frame-ancestors policy says the same to the browser).
+        let host = query
+            .host
+            .clone()
+            .filter(|h| site.origins.iter().any(|o| o == h) || own.as_deref() == Some(h));
+        if query.host.is_some() && host.is_none() {
+            warn("Baton: this page's origin is not among the site's origins; the page API is off");
+        }
+        let saved = load_saved(&site.id, host.is_some());
+        let widget = Widget {
+            chat: RwSignal::new(Chat::restore(Arc::clone(&site), &random_id("v"), saved)),
+            conn: RwSignal::new(Conn::Idle),
+            page: RwSignal::new(query.page.clone()),
+        };
+        let standalone = host.is_none();
+        host::adopt(host);
+        host::listen(widget);
+        let appearance = &site.appearance;
+        let side = match appearance.position {
+            baton_core::config::raw::Position::BottomLeft => "left",
+            baton_core::config::raw::Position::BottomRight => "right",
+        };
+        host::post(&serde_json::json!({"type": "theme", "accent": appearance.accent}));
+        host::post(&serde_json::json!({"type": "position", "position": side}));
+        host::post(&serde_json::json!({"type": "title", "title": appearance.title}));
+        host::post(&serde_json::json!({"type": "ready"}));
+        if standalone {
+            widget.open_panel();
+        }
+        widget.sync();
+        widget
+    }
+
+    /// Changes the chat with `change`, sends the frame it returns (if any), then syncs.
+    pub fn act(self, change: impl FnOnce(&mut Chat, Millis) -> Option<VisitorFrame>) {
+        let mut frame = None;
+        self.chat.update(|chat| frame = change(chat, now()));
+        if let Some(frame) = frame {
+            link::send(&frame);
+        }
+        self.sync();
+    }
+
+    /// The panel opened: the bot greets (once per conversation).
+    pub fn open_panel(self) {
+        let page = self.page.get_untracked();
+        self.act(|chat, now| {
+            chat.open(page, now);
+            None
+        });
+        panel::focus_input();
+    }
+
+    /// The visitor closed the panel (the conversation goes on); the loader hides it.
+    pub fn close_panel(self) {
+        host::post(&serde_json::json!({"type": "close"}));
+    }
+
+    /// The host page identified the visitor.
+    pub fn identify(self, attributes: BTreeMap<String, serde_json::Value>, token: Option<String>) {
+        self.act(|chat, now| {
+            chat.identify(attributes, token, now);
+            None
+        });
+    }
+
+    /// The host page moved to another page.
+    pub fn track(self, page: String) {
+        self.page.set(Some(page.clone()));
+        self.act(|chat, now| {
+            chat.page(page, now);
+            None
+        });
+    }
+
+    /// Carries out what the chat asks for after a change.
+    pub fn sync(self) {
+        self.chat
+            .with_untracked(|chat| save(chat.site(), chat.saved()));
+        let notices = self
+            .chat
+            .try_update_untracked(Chat::take_notices)
+            .unwrap_or_default();
+        for notice in notices {
+            host::notice(notice);
+        }
+        if self.chat.with_untracked(Chat::wants_socket) {
+            if link::is_open() {
+                let later = self
+                    .chat
+                    .try_update_untracked(Chat::take_later)
+                    .unwrap_or_default();
+                for frame in &later {
+                    link::send(frame);
+                }
+                if !later.is_empty() {
+                    self.chat
+                        .with_untracked(|chat| save(chat.site(), chat.saved()));
+                }
+            } else {
+                link::ensure(self);
+            }
+        }
+        if let Some(request) = self.chat.try_update_untracked(Chat::take_fetch).flatten() {
+            spawn_local(async move {
+                let id = request.id;
+                let outcome = call_site_api(&request).await;
+                self.act(|chat, now| {
+                    chat.fetched(id, outcome, now);
+                    None
+                });
+            });
+        }
+        self.schedule();
+        if self.chat.with_untracked(Chat::agent_typing) {
+            let handle = set_timeout_with_handle(
+                move || self.chat.update(Chat::stop_typing),
+                Duration::from_secs(5),
+            )
+            .ok();
+            TYPING.with(|t| {
+                if let Some(old) = t.replace(handle) {
+                    old.clear();
+                }
+            });
+        }
+    }
+
+    /// One timer for the earliest wake-up the engine asked for.
+    fn schedule(self) {
+        let next = self.chat.with_untracked(Chat::next_wake);
+        let handle = next.and_then(|at| {
+            let wait = at.saturating_sub(now());
+            set_timeout_with_handle(
+                move || {
+                    self.act(|chat, now| {
+                        chat.tick(now);
+                        None
+                    })
+                },
+                Duration::from_millis(wait),
+            )
+            .ok()
+        });
+        TIMER.with(|t| {
+            if let Some(old) = t.replace(handle) {
+                old.clear();
+            }
+        });
+    }
+}
+
+/// Ms since the Unix epoch.
+pub fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+/// A fresh random id with a prefix, e.g. `m-k2j4…`.
+pub fn random_id(prefix: &str) -> String {
+    let a = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+    let b = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
+    format!("{prefix}-{a:x}{b:x}")
+}
+
+/// Writes to the browser console (never message text: only reasons).
+pub fn warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(message));
+}
+
+/// Where the conversation is kept. Embedded, the host page keeps it in its own (first-party)
+/// storage: a third-party iframe's storage may be blocked (Safari, incognito windows). The
+/// loader hands it over in the URL fragment, which never reaches a server, and stores what
+/// the widget posts back. Standalone, the widget's own storage.
+fn load_saved(site: &str, embedded: bool) -> Saved {
+    let text = if embedded {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .map(|hash| hash.trim_start_matches('#').to_owned())
+            .and_then(|hash| js_sys::decode_uri_component(&hash).ok())
+            .and_then(|text| text.as_string())
+    } else {
+        storage().and_then(|s| s.get_item(&storage_key(site)).ok().flatten())
+    };
+    match text.filter(|t| !t.is_empty()) {
+        None => Saved::default(),
+        Some(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
+            warn(&format!(
+                "Baton: the saved conversation could not be read ({e}); starting afresh"
+            ));
+            Saved::default()
+        }),
+    }
+}
+
+fn save(site: &baton_core::Site, saved: &Saved) {
+    let Ok(text) = serde_json::to_string(saved) else {
+        return;
+    };
+    if host::attached() {
+        host::post(&serde_json::json!({"type": "save", "state": text}));
+    } else if storage()
+        .and_then(|s| s.set_item(&storage_key(&site.id), &text).ok())
+        .is_none()
+    {
+        warn("Baton: browser storage is full or blocked; a reload will lose this conversation");
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn storage_key(site: &str) -> String {
+    format!("baton:{site}")
+}
+
+async fn call_site_api(request: &FetchRequest) -> Result<serde_json::Value, String> {
+    let body = request
+        .body
+        .as_ref()
+        .map(|b| serde_json::to_string(b).unwrap_or_default());
+    let method = match request.method {
+        baton_core::config::raw::Method::Post => "POST",
+        _ => "GET",
+    };
+    let response = fetch(&request.url, method, body.as_deref()).await?;
+    let text = response_text(response).await?;
+    serde_json::from_str(&text).map_err(|e| format!("the answer is not JSON: {e}"))
+}
+
+async fn fetch(url: &str, method: &str, body: Option<&str>) -> Result<web_sys::Response, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+        let headers = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(
+            &headers,
+            &JsValue::from_str("content-type"),
+            &JsValue::from_str("application/json"),
+        );
+        init.set_headers(&headers);
+    }
+    let request = web_sys::Request::new_with_str_and_init(url, &init)
+        .map_err(|_| format!("`{url}` is not a valid request"))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| format!("could not reach {url}"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "fetch did not return a response".to_owned())?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(format!("{url} answered {}", response.status()))
+    }
+}
+
+async fn response_text(response: web_sys::Response) -> Result<String, String> {
+    let promise = response
+        .text()
+        .map_err(|_| "unreadable response".to_owned())?;
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| "unreadable response".to_owned())
+}
+
+fn encode(component: &str) -> String {
+    js_sys::encode_uri_component(component).into()
+}

@@ -1,0 +1,118 @@
+// Widget budgets, measured (not asserted): run by `cargo xtask bench` after the release
+// build. Prints a Markdown table for BENCHMARKS.md.
+//
+// - bytes: the loader and the widget's wasm, JS and CSS, raw and brotli (quality 11);
+// - main-thread work the loader adds to a host page before any interaction: Chromium's
+//   TaskDuration (CDP Performance.getMetrics) with and without the script tag, median of runs;
+// - open → usable, warm: launcher click until the message box is in the panel and the
+//   greeting shown, with the widget already fetched once (HTTP cache warm), median of runs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { ROOT, browser, hostSite, startServer } from '../e2e/support.mjs';
+
+const RUNS = Number(process.env.BATON_BENCH_RUNS ?? 15);
+
+function brotli(bytes) {
+  return brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const kb = (n) => (n / 1024).toFixed(1);
+
+async function sizes(server) {
+  const rows = [];
+  // As served: the server drops indentation and comment lines.
+  const loader = Buffer.from(await (await fetch(server.url + '/baton.js')).arrayBuffer());
+  rows.push(['loader `/baton.js` (budget 3 KB brotli)', loader.length, brotli(loader)]);
+  const dist = join(ROOT, 'widget/dist');
+  let total = 0;
+  for (const ext of ['.wasm', '.js', '.css']) {
+    const files = readdirSync(dist).filter((f) => f.endsWith(ext));
+    for (const file of files) {
+      const bytes = readFileSync(join(dist, file));
+      const compressed = brotli(bytes);
+      total += compressed;
+      rows.push([`widget ${ext.slice(1)}`, bytes.length, compressed]);
+    }
+  }
+  console.log('| file | raw | brotli |\n|---|---|---|');
+  for (const [name, raw, compressed] of rows) {
+    console.log(`| ${name} | ${kb(raw)} KB | ${kb(compressed)} KB |`);
+  }
+  console.log(`| widget total (wasm + js + css) | | **${kb(total)} KB** (budget 60 KB) |`);
+}
+
+async function taskDuration(chromium, url) {
+  const context = await chromium.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(300);
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await context.close();
+  return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+}
+
+async function openToUsable(chromium, url) {
+  const context = await chromium.newContext();
+  const page = await context.newPage();
+  const results = [];
+  for (let i = 0; i <= RUNS; i += 1) {
+    await page.goto(url, { waitUntil: 'load' });
+    await page.evaluate(() => localStorage.clear());
+    const launcher = page.locator('baton-chat');
+    await launcher.waitFor({ state: 'attached' });
+    let box = await launcher.boundingBox();
+    while (!box || box.width === 0) {
+      await page.waitForTimeout(20);
+      box = await launcher.boundingBox();
+    }
+    const started = performance.now();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    let frame;
+    while (!(frame = page.frames().find((f) => f.url().includes('/widget/')))) {
+      await page.waitForTimeout(1);
+    }
+    await frame.locator('.log li').first().waitFor();
+    await frame.locator('#baton-input').waitFor();
+    // The first run fills the HTTP cache: not counted.
+    if (i > 0) results.push(performance.now() - started);
+  }
+  await context.close();
+  return median(results);
+}
+
+async function main() {
+  const pages = {};
+  const host = await hostSite(pages);
+  const server = await startServer({ origins: [host.url] });
+  await sizes(server);
+  pages['/bare.html'] = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bare</title></head><body><main><h1>Host</h1></main></body></html>';
+  pages['/with.html'] = pages['/bare.html'].replace('</body>',
+    `<script src="${server.url}/baton.js" data-site="demo-shop" async></script></body>`);
+  const chromium = await browser();
+  try {
+    const bare = [];
+    const withLoader = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      bare.push(await taskDuration(chromium, host.url + '/bare.html'));
+      withLoader.push(await taskDuration(chromium, host.url + '/with.html'));
+    }
+    const added = median(withLoader) - median(bare);
+    console.log(`\nmain-thread task time before interaction (median of ${RUNS}): host page ${median(bare).toFixed(1)} ms, with the loader ${median(withLoader).toFixed(1)} ms → the loader adds ${added.toFixed(1)} ms (budget 5 ms)`);
+    const usable = await openToUsable(chromium, host.url + '/with.html');
+    console.log(`open → usable, warm (median of ${RUNS}): ${usable.toFixed(1)} ms (budget 100 ms)`);
+  } finally {
+    await chromium.close();
+    await server.stop();
+    await host.close();
+  }
+}
+
+await main();

@@ -1,0 +1,313 @@
+// The visitor widget in real headless Chromium, embedded with its script tag in a host page on
+// another origin, against a real `baton serve`: the launcher before any wasm, the bot
+// journeys, each kind of escalation reaching an agent with its reason, live chat both ways,
+// reloads and page changes, a server restart mid-chat, redaction, XSS, hostile host CSS, a
+// broken config, and axe-core on every state.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { Agent, browser, hostSite, signToken, startServer } from './support.mjs';
+
+const SECRET = 'e2e-profile-secret';
+const HOSTILE = '<style>* { all: unset !important; } div { display: none !important; } button { display: none !important; }</style>';
+
+let chromium;
+let server;
+let host;
+const pages = {};
+
+function hostPage(title, { head = '', site = 'demo-shop' } = {}) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${head}</head>
+<body><main><h1 id="title">${title}</h1><p>A page of the host site.</p></main>
+<script src="${server.url}/baton.js" data-site="${site}" async></script></body></html>`;
+}
+
+before(async () => {
+  host = await hostSite(pages);
+  server = await startServer({ origins: [host.url], secret: SECRET });
+  pages['/shop.html'] = hostPage('Shop');
+  pages['/orders.html'] = hostPage('Orders');
+  pages['/hostile.html'] = hostPage('Hostile', { head: HOSTILE });
+  pages['/broken.html'] = hostPage('Broken', { site: 'no-such-site' });
+  chromium = await browser();
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.stop();
+  await host?.close();
+});
+
+let visitors = 0;
+
+/**
+ * A fresh visitor (own storage) on a host page, with a name of its own so the agent can tell
+ * its ticket from earlier tests'; `sent` collects the frames the widget's socket sent.
+ */
+async function visit(path = '/shop.html') {
+  visitors += 1;
+  const name = `Visitor ${visitors}`;
+  const context = await chromium.newContext();
+  const page = await context.newPage();
+  const sent = [];
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+  await page.goto(host.url + path);
+  return { context, page, sent, requests, name };
+}
+
+/** The site tells the widget who the visitor is (unsigned: shown as unverified). */
+async function identify(page, profile, token) {
+  await page.evaluate(([p, t]) => window.Baton.identify(p, t), [profile, token]);
+}
+
+/** Clicks the launcher (inside a closed shadow root, so by its position) and waits for the panel. */
+async function openChat(page) {
+  const box = await launcherBox(page);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const frame = await widgetFrame(page);
+  await frame.locator('#baton-input').waitFor();
+  return frame;
+}
+
+async function launcherBox(page) {
+  const launcher = page.locator('baton-chat');
+  await launcher.waitFor({ state: 'attached' });
+  for (let i = 0; i < 50; i += 1) {
+    const box = await launcher.boundingBox();
+    if (box && box.width > 0) return box;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the launcher never got a size');
+}
+
+async function widgetFrame(page) {
+  for (let i = 0; i < 100; i += 1) {
+    const frame = page.frames().find((f) => f.url().includes('/widget/'));
+    if (frame) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('no widget iframe');
+}
+
+async function say(frame, text) {
+  await frame.fill('#baton-input', text);
+  await frame.press('#baton-input', 'Enter');
+}
+
+function shown(frame, text) {
+  return frame.locator('.log li', { hasText: text }).first().waitFor({ timeout: 10_000 });
+}
+
+async function texts(frame) {
+  return frame.locator('.log li .text').allTextContents();
+}
+
+async function assertAccessible(page, what) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+  assert.deepEqual(summary, [], `axe-core violations (${what})`);
+}
+
+test('the launcher shows before any wasm loads, and the FAQ answers', async () => {
+  const { context, page, requests } = await visit();
+  await launcherBox(page);
+  assert.equal(requests.filter((u) => u.endsWith('.wasm') || u.includes('/widget/')).length, 0,
+    'no widget request before the visitor shows intent');
+  await assertAccessible(page, 'the launcher');
+  const frame = await openChat(page);
+  assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the widget loaded on intent');
+  await shown(frame, "Hi! I'm the Demo Shop assistant.");
+  await frame.getByRole('button', { name: 'Something else' }).click();
+  await shown(frame, 'what would you like to know');
+  await say(frame, 'how long does shipping take?');
+  await shown(frame, 'Standard shipping takes 2–4 working days');
+  await assertAccessible(page, 'the open panel');
+  await context.close();
+});
+
+test('the order-status flow validates the number and looks it up', async () => {
+  const { context, page } = await visit();
+  const frame = await openChat(page);
+  await frame.getByRole('button', { name: 'Where is my order?' }).click();
+  await shown(frame, "What's your order number?");
+  await say(frame, 'no idea');
+  await shown(frame, "That doesn't look like an order number");
+  await say(frame, 'AB123456');
+  await shown(frame, 'Order AB123456 is out for delivery');
+  await context.close();
+});
+
+test('the password-reset flow completes', async () => {
+  const { context, page } = await visit();
+  const frame = await openChat(page);
+  await frame.getByRole('button', { name: 'Reset my password' }).click();
+  await say(frame, 'vera@example.com');
+  await shown(frame, 'A reset link is on its way to vera@example.com');
+  await context.close();
+});
+
+test('with nobody online the visitor can leave an email address', async () => {
+  const { context, page } = await visit();
+  const frame = await openChat(page);
+  await say(frame, 'can I talk to a human please');
+  await frame.locator('#baton-email').waitFor();
+  await assertAccessible(page, 'the offline form');
+  await frame.fill('#baton-email', 'vera@example.com');
+  await frame.press('#baton-email', 'Enter');
+  await shown(frame, 'we will reply to vera@example.com');
+  await context.close();
+});
+
+/** Each kind of escalation reaches the agent with the right reason. */
+const ESCALATIONS = [
+  ['a sensitive keyword', '`legal`', async (frame) => say(frame, 'I am talking to my lawyer about this')],
+  ['an angry message', '`angry`', async (frame) => say(frame, 'this is terrible, awful, the worst service, I hate it')],
+  ['three misunderstood messages', '`misunderstood`', async (frame) => {
+    for (const text of ['blorp', 'zzzz qqq', 'wibble wobble']) {
+      await say(frame, text);
+      await frame.waitForTimeout(150);
+    }
+  }],
+  ['an explicit request', '`ask-for-human`', async (frame) => say(frame, 'can I talk to a human please')],
+  ['a VIP with a valid token', '`vip`', async (frame, page, name) => {
+    const claims = { aud: 'demo-shop', exp: Math.floor(Date.now() / 1000) + 600, tier: 'vip', name };
+    await identify(page, { name, tier: 'vip' }, signToken(SECRET, claims));
+  }],
+];
+
+for (const [what, reason, act] of ESCALATIONS) {
+  test(`${what} escalates and the agent sees why`, async () => {
+    const agent = await Agent.login(server);
+    const { context, page, name } = await visit();
+    const frame = await openChat(page);
+    await shown(frame, "Hi! I'm the Demo Shop assistant.");
+    await identify(page, { name });
+    await act(frame, page, name);
+    const view = await agent.claim((item) => item.name === name);
+    assert.ok(view.reason.includes(reason), `the reason names ${reason}: ${view.reason}`);
+    if (reason === '`vip`') {
+      assert.equal(view.verified, true, 'a valid token verifies the profile');
+      assert.equal(view.priority, 'urgent');
+    }
+    await shown(frame, 'joined the chat');
+    agent.close();
+    await context.close();
+  });
+}
+
+test('live chat both ways, through a reload, another page and a server restart, exactly once', async () => {
+  const agent = await Agent.login(server);
+  const { context, page, sent, name } = await visit();
+  let frame = await openChat(page);
+  await identify(page, { name });
+  await say(frame, 'my card 4111 1111 1111 1111 was charged twice');
+  await say(frame, 'can I talk to a human please');
+  const view = await agent.claim((item) => item.name === name);
+  const ticket = view.ticket;
+  assert.ok(JSON.stringify(view).includes('was charged twice'), 'the agent has the whole transcript');
+  await shown(frame, 'joined the chat');
+
+  // Agent → visitor, hostile markup included; visitor → agent.
+  const xss = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><a href="javascript:window.__xss=3">link</a>';
+  await agent.send({ type: 'message', ticket, id: 'a1', text: 'Hi, Ana here. ' + xss });
+  await shown(frame, 'Hi, Ana here.');
+  assert.ok((await texts(frame)).some((t) => t.includes('<img src=x onerror=')), 'markup shows as text');
+  assert.equal(await frame.evaluate(() => window.__xss), undefined, 'nothing ran');
+  assert.equal(await frame.locator('.log img, .log script, .log a').count(), 0);
+  await say(frame, 'thanks, my card is 4111111111111111 ' + xss);
+  const echoed = await agent.waitFor((f) => f.type === 'message' && f.from === 'visitor' && f.text.startsWith('thanks'));
+  assert.ok(!echoed.text.includes('4111111111111111'), 'the card number is redacted');
+  assert.ok(echoed.text.includes('<img src=x'), 'the agent gets the text as typed');
+
+  // Reload: the transcript is intact and the chat goes on.
+  await page.reload();
+  frame = await openChat(page);
+  await shown(frame, 'Hi, Ana here.');
+  await agent.send({ type: 'message', ticket, id: 'a2', text: 'Still there?' });
+  await shown(frame, 'Still there?');
+  // Another page of the site.
+  await page.goto(host.url + '/orders.html');
+  frame = await openChat(page);
+  await shown(frame, 'Still there?');
+  await say(frame, 'yes, on the orders page');
+  await agent.waitFor((f) => f.type === 'message' && f.text === 'yes, on the orders page');
+
+  // The server goes away for five seconds; a message typed meanwhile arrives once.
+  const addr = new URL(server.url).host;
+  agent.close();
+  await server.stop({ keep: true });
+  await frame.locator('.conn', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
+  await say(frame, 'typed while the server was away');
+  await new Promise((ok) => setTimeout(ok, 5_000));
+  server = await startServer({ origins: [host.url], secret: SECRET, addr, data: server.data });
+  const back = await Agent.login(server);
+  await frame.locator('.conn', { hasText: 'Reconnecting' }).waitFor({ state: 'hidden', timeout: 15_000 });
+  await back.send({ type: 'claim', ticket });
+  await frame.locator('.log li:not(:has(.pending))', { hasText: 'typed while the server was away' }).waitFor();
+  const { view: again } = await back.waitFor((f) => f.type === 'ticket' && f.view.ticket === ticket);
+  await back.send({ type: 'message', ticket, id: 'a3', text: 'Welcome back.' });
+  await shown(frame, 'Welcome back.');
+
+  // Exactly once, on both sides.
+  const all = await texts(frame);
+  for (const text of ['Still there?', 'yes, on the orders page', 'typed while the server was away', 'Welcome back.']) {
+    assert.equal(all.filter((t) => t === text).length, 1, `shown once: ${text}`);
+  }
+  assert.equal(again.messages.filter((m) => m.text === 'typed while the server was away').length, 1,
+    'stored once');
+
+  // The card number is in no frame the widget sent and nowhere in the database.
+  for (const payload of sent) {
+    assert.ok(!/4111[ -]?1111[ -]?1111[ -]?1111/.test(payload), `a frame carried the card number: ${payload.slice(0, 80)}`);
+  }
+  for (const file of readdirSync(server.data)) {
+    const bytes = readFileSync(join(server.data, file)).toString('latin1');
+    assert.ok(!bytes.includes('4111111111111111') && !bytes.includes('4111 1111 1111 1111'), `card number in ${file}`);
+  }
+
+  // Closing brings the rating; accessible in every state on the way.
+  await assertAccessible(page, 'the live chat');
+  await back.send({ type: 'close', ticket, resolution: 'answered' });
+  await frame.getByRole('button', { name: '5 out of 5' }).waitFor();
+  await assertAccessible(page, 'the rating');
+  await frame.getByRole('button', { name: '5 out of 5' }).click();
+  await shown(frame, 'Thank you for your rating.');
+  back.close();
+  await context.close();
+});
+
+test('hostile host CSS neither breaks the widget nor is touched by it', async () => {
+  const { context, page } = await visit('/hostile.html');
+  const before = await page.evaluate(() => ({
+    sheets: document.styleSheets.length,
+    title: getComputedStyle(document.getElementById('title')).cssText || getComputedStyle(document.getElementById('title')).display,
+  }));
+  const frame = await openChat(page);
+  await shown(frame, "Hi! I'm the Demo Shop assistant.");
+  const afterOpen = await page.evaluate(() => ({
+    sheets: document.styleSheets.length,
+    title: getComputedStyle(document.getElementById('title')).cssText || getComputedStyle(document.getElementById('title')).display,
+  }));
+  assert.deepEqual(afterOpen, before, 'the host page keeps its styles');
+  assert.ok(await frame.locator('#baton-input').isVisible());
+  await context.close();
+});
+
+test('an unknown site shows a friendly unavailable state and the host page keeps working', async () => {
+  const { context, page } = await visit('/broken.html');
+  const warnings = [];
+  page.on('console', (m) => warnings.push(m.text()));
+  const box = await launcherBox(page);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const frame = await widgetFrame(page);
+  await frame.getByText('Chat is unavailable right now.').waitFor();
+  await page.waitForTimeout(200);
+  assert.ok(warnings.some((w) => w.includes('Baton chat unavailable')), `the reason is logged: ${warnings}`);
+  assert.equal(await page.evaluate(() => document.getElementById('title').textContent), 'Broken');
+  await assertAccessible(page, 'the unavailable state');
+  await context.close();
+});
