@@ -261,6 +261,7 @@ test('live chat both ways, through a reload, another page and a server restart, 
     'stored once');
 
   // The card number is in no frame the widget sent and nowhere in the database.
+  assert.ok(sent.some((p) => p.includes('"type":"handoff"')), 'the widget socket frames were seen');
   for (const payload of sent) {
     assert.ok(!/4111[ -]?1111[ -]?1111[ -]?1111/.test(payload), `a frame carried the card number: ${payload.slice(0, 80)}`);
   }

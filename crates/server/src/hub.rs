@@ -17,7 +17,10 @@ use crate::socket::Outbox;
 use crate::store::{Store, StoreError, StoredMessage};
 
 /// Room and queue buffer sizes: a subscriber further behind than this re-reads the store.
-const ROOM_CAPACITY: usize = 64;
+/// A room holds a whole batch of the visitor writer (256 messages per commit), so a fast
+/// sender's batch reaches its followers live instead of through a re-read of the store.
+/// Rooms exist only for conversations someone follows; idle sockets have none.
+const ROOM_CAPACITY: usize = 256;
 const QUEUE_CAPACITY: usize = 256;
 
 /// Something that happened in a ticket's conversation.

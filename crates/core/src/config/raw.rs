@@ -218,7 +218,8 @@ pub enum RawNode {
     Fetch {
         /// Node id.
         id: String,
-        /// URL template starting with `https://` (or `http://localhost`, `http://127.0.0.1`);
+        /// URL template starting with `https://`, `/` (a path on the Baton server) or, for
+        /// local testing, `http://localhost` or `http://127.0.0.1`;
         /// `{{field}}` values are percent-encoded.
         url: String,
         /// HTTP method. Default: `GET`.
