@@ -20,6 +20,18 @@ fn texts(chat: &Chat) -> Vec<String> {
     chat.shown().into_iter().map(|s| s.text).collect()
 }
 
+/// The server's answer to a handoff: welcome, then the queue (or nobody online).
+fn welcomed(chat: &mut Chat, agents_online: bool) {
+    chat.on_frame(ServerToVisitor::Welcome {
+        conversation: "t1".into(),
+        resume: "r1".into(),
+    });
+    chat.on_frame(ServerToVisitor::Queued {
+        position: 2,
+        agents_online,
+    });
+}
+
 /// Drives a chat into the handover with an explicit request for a person.
 fn handed_over() -> Chat {
     let mut chat = fresh();
@@ -157,14 +169,7 @@ fn live_chat_acknowledges_and_never_duplicates() {
     let VisitorFrame::Hello { last_seq, .. } = first[0] else {
         panic!("hello first");
     };
-    chat.on_frame(ServerToVisitor::Welcome {
-        conversation: "t1".into(),
-        resume: "r1".into(),
-    });
-    chat.on_frame(ServerToVisitor::Queued {
-        position: 2,
-        agents_online: true,
-    });
+    welcomed(&mut chat, true);
     assert_eq!(
         chat.handover().map(|h| h.stage.clone()),
         Some(Stage::Queued { position: 2 })
@@ -208,14 +213,7 @@ fn live_chat_acknowledges_and_never_duplicates() {
 fn offline_then_email_then_rating() {
     let mut chat = handed_over();
     chat.on_open();
-    chat.on_frame(ServerToVisitor::Welcome {
-        conversation: "t1".into(),
-        resume: "r1".into(),
-    });
-    chat.on_frame(ServerToVisitor::Queued {
-        position: 1,
-        agents_online: false,
-    });
+    welcomed(&mut chat, false);
     assert_eq!(
         chat.handover().map(|h| h.stage.clone()),
         Some(Stage::Offline)

@@ -4,8 +4,8 @@
 // - bytes: the loader and the widget's wasm, JS and CSS, raw and brotli (quality 11);
 // - main-thread work the loader adds to a host page before any interaction: Chromium's
 //   TaskDuration (CDP Performance.getMetrics) with and without the script tag, median of runs;
-// - open → usable, warm: launcher click until the message box is in the panel and the
-//   greeting shown, with the widget already fetched once (HTTP cache warm), median of runs.
+// - open → usable: launcher click until the greeting and the message box are in the panel,
+//   with the widget loaded on hover first (warm) and without (the click creates the iframe).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
@@ -59,7 +59,13 @@ async function taskDuration(chromium, url) {
   return metrics.find((m) => m.name === 'TaskDuration').value * 1000;
 }
 
-async function openToUsable(chromium, url) {
+/**
+ * Launcher click → the greeting and the message box are in the panel. `preload`: the visitor
+ * hovered first and the widget finished loading (the usual path: hover, focus or idle load it
+ * before the click); otherwise the iframe is created by the click. The first run fills the
+ * HTTP cache and is not counted.
+ */
+async function openToUsable(chromium, url, preload) {
   const context = await chromium.newContext();
   const page = await context.newPage();
   const results = [];
@@ -73,19 +79,30 @@ async function openToUsable(chromium, url) {
       await page.waitForTimeout(20);
       box = await launcher.boundingBox();
     }
-    const started = performance.now();
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    let frame;
-    while (!(frame = page.frames().find((f) => f.url().includes('/widget/')))) {
-      await page.waitForTimeout(1);
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    if (preload) {
+      await page.mouse.move(x, y);
+      const frame = await widgetFrame(page);
+      await frame.locator('.panel').waitFor({ state: 'attached' });
     }
+    const started = performance.now();
+    await page.mouse.click(x, y);
+    const frame = await widgetFrame(page);
     await frame.locator('.log li').first().waitFor();
     await frame.locator('#baton-input').waitFor();
-    // The first run fills the HTTP cache: not counted.
     if (i > 0) results.push(performance.now() - started);
   }
   await context.close();
   return median(results);
+}
+
+async function widgetFrame(page) {
+  let frame;
+  while (!(frame = page.frames().find((f) => f.url().includes('/widget/')))) {
+    await page.waitForTimeout(1);
+  }
+  return frame;
 }
 
 async function main() {
@@ -106,8 +123,10 @@ async function main() {
     }
     const added = median(withLoader) - median(bare);
     console.log(`\nmain-thread task time before interaction (median of ${RUNS}): host page ${median(bare).toFixed(1)} ms, with the loader ${median(withLoader).toFixed(1)} ms → the loader adds ${added.toFixed(1)} ms (budget 5 ms)`);
-    const usable = await openToUsable(chromium, host.url + '/with.html');
-    console.log(`open → usable, warm (median of ${RUNS}): ${usable.toFixed(1)} ms (budget 100 ms)`);
+    const warm = await openToUsable(chromium, host.url + '/with.html', true);
+    console.log(`open → usable, warm: widget loaded on hover, HTTP cache warm (median of ${RUNS}): ${warm.toFixed(1)} ms (budget 100 ms)`);
+    const cold = await openToUsable(chromium, host.url + '/with.html', false);
+    console.log(`open → usable, iframe created by the click, HTTP cache warm (median of ${RUNS}): ${cold.toFixed(1)} ms`);
   } finally {
     await chromium.close();
     await server.stop();

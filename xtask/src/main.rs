@@ -109,58 +109,18 @@ fn test() -> Result {
         &["fmt", "--manifest-path", CONSOLE_MANIFEST, "--", "--check"],
     )?;
     step("cargo clippy (warnings denied)");
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
+    run("cargo", &clippy(&["--workspace", "--all-targets"]))?;
     run_in_target(
         "cargo",
-        &[
-            "clippy",
-            "--manifest-path",
-            CONSOLE_MANIFEST,
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &clippy(&["--manifest-path", CONSOLE_MANIFEST, "--all-targets"]),
     )?;
-    // The UI code only exists for wasm32.
+    // The UI code of the console and the widget only exists for wasm32 (the widget's run
+    // also checks that baton-core builds there).
     run_in_target(
         "cargo",
-        &[
-            "clippy",
-            "--manifest-path",
-            CONSOLE_MANIFEST,
-            "--target",
-            WASM,
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &clippy(&["--manifest-path", CONSOLE_MANIFEST, "--target", WASM]),
     )?;
-    // The widget's browser side only exists for wasm32 (this also checks that baton-core
-    // builds there).
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "-p",
-            "baton-widget",
-            "--target",
-            WASM,
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
+    run("cargo", &clippy(&["-p", "baton-widget", "--target", WASM]))?;
     step("cargo test");
     run("cargo", &["test", "--workspace"])?;
     run_in_target("cargo", &["test", "--manifest-path", CONSOLE_MANIFEST])?;
@@ -174,6 +134,14 @@ fn test() -> Result {
 }
 
 const CONSOLE_MANIFEST: &str = "crates/console/Cargo.toml";
+
+/// `cargo clippy {what} -- -D warnings`.
+fn clippy<'a>(what: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["clippy"];
+    args.extend_from_slice(what);
+    args.extend_from_slice(&["--", "-D", "warnings"]);
+    args
+}
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132.0.0";
