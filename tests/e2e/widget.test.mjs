@@ -150,6 +150,33 @@ test('the password-reset flow completes', async () => {
   await context.close();
 });
 
+test('the journey works with the keyboard alone', async () => {
+  const { context, page } = await visit();
+  await launcherBox(page);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.localName), 'baton-chat',
+    'Tab reaches the launcher');
+  await page.keyboard.press('Enter');
+  const frame = await widgetFrame(page);
+  await frame.locator('#baton-input').waitFor();
+  await shown(frame, "Hi! I'm the Demo Shop assistant.");
+  for (let i = 0; i < 50 && await frame.evaluate(() => document.activeElement?.id) !== 'baton-input'; i += 1) {
+    await page.waitForTimeout(50);
+  }
+  assert.equal(await frame.evaluate(() => document.activeElement?.id), 'baton-input',
+    'focus moves into the panel');
+  await page.keyboard.type('where is my order');
+  await page.keyboard.press('Enter');
+  await shown(frame, "What's your order number?");
+  await page.keyboard.type('AB123456');
+  await page.keyboard.press('Enter');
+  await shown(frame, 'Order AB123456 is out for delivery');
+  // Escape closes the panel and gives focus back to the launcher.
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement?.localName === 'baton-chat');
+  await context.close();
+});
+
 test('with nobody online the visitor can leave an email address', async () => {
   const { context, page } = await visit();
   const frame = await openChat(page);
