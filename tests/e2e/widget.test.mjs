@@ -160,7 +160,7 @@ test('the journey works with the keyboard alone', async () => {
   const frame = await widgetFrame(page);
   await frame.locator('#baton-input').waitFor();
   await shown(frame, "Hi! I'm the Demo Shop assistant.");
-  for (let i = 0; i < 50 && await frame.evaluate(() => document.activeElement?.id) !== 'baton-input'; i += 1) {
+  for (let i = 0; i < 200 && await frame.evaluate(() => document.activeElement?.id) !== 'baton-input'; i += 1) {
     await page.waitForTimeout(50);
   }
   assert.equal(await frame.evaluate(() => document.activeElement?.id), 'baton-input',

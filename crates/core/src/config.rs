@@ -81,17 +81,19 @@ pub fn compile(source: &str) -> Result<Site, ConfigError> {
     })
 }
 
-/// Parses the JSON shape only.
+/// Parses the JSON shape only. With the `paths` feature (on by default) a shape error names
+/// the JSON path where it happened; without it (the widget, which only reads configs the
+/// server has already checked, and is smaller without) the path is the root and the
+/// position still points at the spot.
 pub fn parse(source: &str) -> Result<RawConfig, ConfigError> {
     let mut de = serde_json::Deserializer::from_str(source);
-    let raw: RawConfig = match serde_path_to_error::deserialize(&mut de) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let path = json_path_of(e.path());
-            let inner = e.into_inner();
-            return Err(shape_error(path, &inner));
-        }
-    };
+    #[cfg(feature = "paths")]
+    let parsed = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| shape_error(json_path_of(e.path()), e.inner()));
+    #[cfg(not(feature = "paths"))]
+    let parsed = <RawConfig as serde::Deserialize>::deserialize(&mut de)
+        .map_err(|e| shape_error(JsonPath::root(), &e));
+    let raw: RawConfig = parsed?;
     if let Err(e) = de.end() {
         return Err(shape_error(JsonPath::root(), &e));
     }
@@ -103,6 +105,7 @@ pub fn compile_raw(raw: &RawConfig) -> Result<Site, Vec<Problem>> {
     compile::Compiler::default().site(raw)
 }
 
+#[cfg(feature = "paths")]
 fn json_path_of(path: &serde_path_to_error::Path) -> JsonPath {
     use serde_path_to_error::Segment as S;
     let mut out = JsonPath::root();
