@@ -144,7 +144,11 @@ iframe{display:block;width:100%;height:100%;border:0}
       clearTimeout(timer);
       notice(false);
       queue.splice(0).forEach(post);
-      if (open) post({ type: 'open' });
+      if (open) {
+        // focus given to a still-loading frame may not reach its document: give it again
+        if (panel.contains(root.activeElement)) frame.focus();
+        post({ type: 'open' });
+      }
     } else if (t == 'theme' && /^#[\da-f]{6}$/i.test(m.accent)) {
       // black icon if white is under 4.5:1 (gamma 2.2; checked for all colours)
       const lum = [.2126, .7152, .0722].reduce((s, k, i) => s + k * (parseInt(m.accent.substr(2 * i + 1, 2), 16) / 255) ** 2.2, 0);

@@ -265,8 +265,19 @@ impl Session {
 
     /// Starts delivering the ticket's messages after `after`, then live events.
     fn follow(&mut self, ticket: Ticket, after: u64) {
-        let store = Arc::clone(&self.state.store);
         let room = self.state.hub.subscribe(&ticket.id);
+        self.follow_room(ticket, after, room);
+    }
+
+    /// [`Session::follow`] with a room subscribed earlier, so nothing published since the
+    /// subscription (an agent joining right away) is missed.
+    fn follow_room(
+        &mut self,
+        ticket: Ticket,
+        after: u64,
+        room: tokio::sync::broadcast::Receiver<Live>,
+    ) {
+        let store = Arc::clone(&self.state.store);
         let out = self.out.clone();
         let id = ticket.id.clone();
         let (writer, queue) = mpsc::channel(BATCH);
@@ -348,6 +359,9 @@ impl Session {
                 return Ok(());
             }
         };
+        // Subscribed before agents can see the ticket: a claim that comes at once still
+        // reaches this socket as `agent_joined`.
+        let room = self.state.hub.subscribe(&ticket.id);
         if created {
             Metrics::inc(&self.state.metrics.tickets_created);
             tracing::info!(ticket = %ticket.id, queue = %ticket.queue, priority = ?ticket.priority, "ticket created");
@@ -365,7 +379,7 @@ impl Session {
             })
             .await;
         // The widget holds the transcript it sent; deliver from there on.
-        self.follow(ticket, transcript_len);
+        self.follow_room(ticket, transcript_len, room);
         Ok(())
     }
 
