@@ -15,120 +15,14 @@ use baton_core::Site;
 use baton_core::conversation::{Conversation, Event, FetchRequest, Output, Reason};
 use baton_core::protocol::{Handoff, ServerToVisitor, VisitorFrame};
 use baton_core::transcript::Author;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod saved;
 #[cfg(test)]
 mod tests;
 
-/// What survives a reload, per site, in browser storage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Saved {
-    /// Format of this record; another number is discarded rather than misread.
-    pub version: u32,
-    /// The visitor's stable id (it picks experiment variants); empty until first saved.
-    #[serde(default)]
-    pub visitor: String,
-    /// Every event the engine has seen, with its time. Visitor text is kept as typed (the
-    /// engine needs it to rebuild captured fields); it stays on the visitor's device.
-    pub events: Vec<Logged>,
-    /// The signed profile token from `Baton.identify`, sent with the handoff.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-    /// The conversation with a person, once the bot handed over.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handover: Option<Handover>,
-}
-
-/// The current [`Saved::version`].
-pub const SAVED_VERSION: u32 = 1;
-
-/// An event with the time it happened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Logged {
-    /// The event.
-    pub event: Event,
-    /// When, ms since the Unix epoch.
-    pub at: Millis,
-}
-
-/// The live part of a conversation: from the handoff on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Handover {
-    /// Client id of the handoff; a retry with it creates no second ticket.
-    pub id: String,
-    /// The payload, kept until the server acknowledges it with `welcome`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handoff: Option<Box<Handoff>>,
-    /// Resume token from `welcome`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resume: Option<String>,
-    /// Highest sequence number held (the handed-over transcript counts).
-    pub last_seq: u64,
-    /// Messages after the handover, as the visitor sees them.
-    pub lines: Vec<Line>,
-    /// Visitor messages not yet acknowledged, oldest first.
-    pub outbox: Vec<Outgoing>,
-    /// Frames without an acknowledgement of their own (rating, email), sent once connected.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub later: Vec<VisitorFrame>,
-    /// Where the handover is.
-    pub stage: Stage,
-    /// Whether the visitor rated the chat.
-    #[serde(default)]
-    pub rated: bool,
-    /// Whether the visitor left an email address.
-    #[serde(default)]
-    pub email_left: bool,
-}
-
-/// A visitor message waiting for its acknowledgement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outgoing {
-    /// Client id.
-    pub id: String,
-    /// Text (redacted).
-    pub text: String,
-}
-
-/// One message after the handover.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Line {
-    /// Who wrote it.
-    pub from: Author,
-    /// Plain text.
-    pub text: String,
-    /// Sequence number once stored; `None` while a visitor message is on its way.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    /// Client id of a visitor message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
-/// Where a handover is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "stage", rename_all = "snake_case")]
-pub enum Stage {
-    /// Sent, not yet acknowledged.
-    Handing,
-    /// In the queue.
-    Queued {
-        /// 1 is next.
-        position: u32,
-    },
-    /// Nobody can answer now; the visitor may leave an email.
-    Offline,
-    /// A person is chatting.
-    Live {
-        /// Their name.
-        agent: String,
-    },
-    /// The agent closed the conversation.
-    Closed,
-    /// The server no longer knows this conversation.
-    Lost,
-}
+use saved::system;
+pub use saved::{Handover, Line, Logged, Outgoing, SAVED_VERSION, Saved, Stage};
 
 /// A message as the panel shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -634,15 +528,6 @@ impl Chat {
             rated: false,
             email_left: false,
         });
-    }
-}
-
-fn system(text: String) -> Line {
-    Line {
-        from: Author::System,
-        text,
-        seq: None,
-        id: None,
     }
 }
 
