@@ -177,7 +177,10 @@ async fn handoff_latency(addr: SocketAddr, state: &AppState) {
 
 const RELAY_MESSAGES: usize = 2_000;
 
-async fn relay_throughput(addr: SocketAddr, state: &AppState) -> f64 {
+/// Rounds of relay and echo, alternating, so both see the same machine; medians reported.
+const ROUNDS: usize = 7;
+
+async fn relay_throughput(addr: SocketAddr, state: &AppState, round: usize) -> f64 {
     let mut agent = agent(addr, state).await;
     let mut visitor = ws(addr, "/ws/visitor").await;
     send(
@@ -192,8 +195,8 @@ async fn relay_throughput(addr: SocketAddr, state: &AppState) -> f64 {
     send(
         &mut visitor,
         VisitorFrame::Handoff {
-            id: "relay".into(),
-            handoff: Box::new(handoff("relay-visitor")),
+            id: format!("relay-{round}"),
+            handoff: Box::new(handoff(&format!("relay-visitor-{round}"))),
         },
     )
     .await;
@@ -211,6 +214,10 @@ async fn relay_throughput(addr: SocketAddr, state: &AppState) -> f64 {
     let (mut tx, mut rx) = visitor.split();
     // Drain the visitor's acknowledgements so its socket never backs up.
     tokio::spawn(async move { while rx.next().await.is_some() {} });
+    let commits_before = state
+        .metrics
+        .visitor_commits
+        .load(std::sync::atomic::Ordering::Relaxed);
     let started = Instant::now();
     let sender = tokio::spawn(async move {
         for i in 0..RELAY_MESSAGES {
@@ -235,7 +242,8 @@ async fn relay_throughput(addr: SocketAddr, state: &AppState) -> f64 {
     let commits = state
         .metrics
         .visitor_commits
-        .load(std::sync::atomic::Ordering::Relaxed);
+        .load(std::sync::atomic::Ordering::Relaxed)
+        - commits_before;
     println!(
         "durable relay visitor → store → agent: {RELAY_MESSAGES} messages, {rate:.0} msg/s, {commits} commits"
     );
@@ -279,6 +287,11 @@ async fn echo_throughput() -> f64 {
     let rate = RELAY_MESSAGES as f64 / started.elapsed().as_secs_f64();
     println!("bare tokio-tungstenite echo: {RELAY_MESSAGES} messages, {rate:.0} msg/s");
     rate
+}
+
+fn median(mut rates: Vec<f64>) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -367,9 +380,17 @@ fn main() {
         };
         let (addr, state) = start(dir.path(), limits).await;
         handoff_latency(addr, &state).await;
-        let relay = relay_throughput(addr, &state).await;
-        let echo = echo_throughput().await;
-        println!("relay / echo ratio: {:.2}", relay / echo);
+        let mut relay = Vec::new();
+        let mut echo = Vec::new();
+        for round in 0..ROUNDS {
+            relay.push(relay_throughput(addr, &state, round).await);
+            echo.push(echo_throughput().await);
+        }
+        let (relay, echo) = (median(relay), median(echo));
+        println!(
+            "median of {ROUNDS} rounds: relay {relay:.0} msg/s, echo {echo:.0} msg/s, relay / echo ratio: {:.2}",
+            relay / echo
+        );
         let count = std::env::var("BATON_BENCH_SOCKETS")
             .ok()
             .and_then(|s| s.parse().ok())

@@ -34,18 +34,13 @@ const LOGIN_WITHIN: Duration = Duration::from_secs(10);
 /// Upgrades to an agent socket.
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
     let limits = &state.limits;
-    ws.read_buffer_size(1024)
-        .write_buffer_size(0)
-        .max_write_buffer_size(limits.frame_bytes)
-        .max_message_size(limits.frame_bytes)
-        .max_frame_size(limits.frame_bytes)
-        .on_upgrade(move |socket| run(state, socket))
+    socket::sized(ws, limits).on_upgrade(move |socket| run(state, socket))
 }
 
 async fn run(state: AppState, socket: WebSocket) {
     let metrics = Arc::clone(&state.metrics);
     let _open = SocketGauge::open(&metrics.agent_sockets);
-    let (out, mut stream, writer) = socket::split(socket);
+    let (out, mut stream) = socket::split(socket);
     let limits = state.limits.clone();
     let agent = match socket::next(&mut stream, &out, limits.ping, LOGIN_WITHIN).await {
         Incoming::Text(text) => login(&state, &text).await,
@@ -61,8 +56,6 @@ async fn run(state: AppState, socket: WebSocket) {
         .await;
         out.close(close::POLICY, "login required").await;
         socket::drain(&mut stream).await;
-        drop(out);
-        let _ = writer.await;
         return;
     };
     let _online = state.hub.agent_online();
@@ -85,8 +78,7 @@ async fn run(state: AppState, socket: WebSocket) {
     )
     .await;
     drop(session);
-    drop(out);
-    let _ = writer.await;
+    out.finish().await;
 }
 
 async fn login(state: &AppState, text: &str) -> Option<AgentRow> {

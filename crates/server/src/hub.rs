@@ -128,11 +128,14 @@ impl Drop for OnlineGuard {
     }
 }
 
+/// Most frames a pump writes before flushing the socket.
+const FLUSH_EVERY: usize = 64;
+
 /// Delivers a ticket's messages with `seq > after`, in order, exactly once, then follows the
 /// room: stored backlog first, live messages after, and a re-read of the store whenever a
 /// broadcast arrives out of order or the receiver lagged. Other events pass through. Each
-/// event becomes a frame by `frame` (`None` skips it) and goes to `out`; stops when the
-/// socket is gone.
+/// event becomes a frame by `frame` (`None` skips it) and goes to `out`; whatever the room
+/// has ready at once is written with one flush. Stops when the socket is gone.
 pub async fn pump<T: serde::Serialize>(
     store: &dyn Store,
     mut room: broadcast::Receiver<Live>,
@@ -141,39 +144,53 @@ pub async fn pump<T: serde::Serialize>(
     out: &Outbox,
     frame: impl Fn(Live) -> Option<T>,
 ) -> Result<(), StoreError> {
-    let deliver = async |live: Live| match frame(live) {
-        Some(f) => out.send(f).await,
-        None => true,
-    };
+    let mut frames = Vec::new();
     let mut catch_up = true;
     loop {
         if catch_up {
             for message in store.messages_after(ticket, after).await? {
                 after = message.seq;
-                if !deliver(Live::Message(message)).await {
-                    return Ok(());
-                }
+                frames.extend(frame(Live::Message(message)));
             }
             catch_up = false;
         }
-        match room.recv().await {
-            Ok(Live::Message(message)) if message.seq <= after => {}
-            // The next one in sequence: deliver it directly.
-            Ok(Live::Message(message)) if message.seq == after + 1 => {
-                after = message.seq;
-                if !deliver(Live::Message(message)).await {
+        if !frames.is_empty() && !out.send_all(frames.drain(..)).await {
+            return Ok(());
+        }
+        let mut next = room.recv().await;
+        loop {
+            match next {
+                Ok(Live::Message(message)) if message.seq <= after => {}
+                // The next one in sequence: deliver it directly.
+                Ok(Live::Message(message)) if message.seq == after + 1 => {
+                    after = message.seq;
+                    frames.extend(frame(Live::Message(message)));
+                }
+                // A gap: an earlier message's broadcast is still on its way. Everything up to
+                // this one is committed, so read it from the store in order.
+                Ok(Live::Message(_)) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    catch_up = true;
+                    break;
+                }
+                Ok(other) => frames.extend(frame(other)),
+                Err(broadcast::error::RecvError::Closed) => {
+                    out.send_all(frames.drain(..)).await;
                     return Ok(());
                 }
             }
-            // A gap: an earlier message's broadcast is still on its way. Everything up to
-            // this one is committed, so read it from the store in order.
-            Ok(Live::Message(_)) | Err(broadcast::error::RecvError::Lagged(_)) => catch_up = true,
-            Ok(other) => {
-                if !deliver(other).await {
-                    return Ok(());
-                }
+            if frames.len() >= FLUSH_EVERY {
+                break;
             }
-            Err(broadcast::error::RecvError::Closed) => return Ok(()),
+            next = match room.try_recv() {
+                Ok(live) => Ok(live),
+                Err(broadcast::error::TryRecvError::Empty) => break,
+                Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                    Err(broadcast::error::RecvError::Lagged(n))
+                }
+                Err(broadcast::error::TryRecvError::Closed) => {
+                    Err(broadcast::error::RecvError::Closed)
+                }
+            };
         }
     }
 }

@@ -1,18 +1,19 @@
-//! What visitor and agent sockets share: the writer task, frame encoding, closing with a
+//! What visitor and agent sockets share: the shared writing half, frame encoding, closing with a
 //! code, the idle/ping loop and a token-bucket rate limit.
 
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use baton_core::protocol::Frame;
-use futures_util::stream::SplitStream;
+use std::sync::Arc;
+
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
-use tokio::sync::mpsc;
+use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-/// Frames queued for one socket before the socket counts as too slow.
-pub const OUTBOX: usize = 64;
+use crate::state::Limits;
 
 /// Close codes used (RFC 6455).
 pub mod close {
@@ -26,52 +27,120 @@ pub mod close {
     pub const TOO_BIG: u16 = 1009;
 }
 
-/// The sending half of a socket: frames go through a bounded queue to a writer task.
-#[derive(Debug, Clone)]
-pub struct Outbox(mpsc::Sender<Message>);
+/// The sending half of a socket, shared by whoever writes to it (the read loop's replies and
+/// pings, the delivery pumps). Each sender writes the frame to the socket itself, under a
+/// lock: no writer task and no queue between a relayed message and the kernel, so a relay
+/// costs one task wake-up less per follower. A slow reader makes the writer wait (the
+/// write buffer is bounded by the socket's `max_write_buffer_size`); a pump that falls behind
+/// its room catches up from the store (see [`crate::hub::pump`]).
+#[derive(Clone)]
+pub struct Outbox(Arc<Mutex<Writer>>);
+
+struct Writer {
+    sink: SplitSink<WebSocket, Message>,
+    open: bool,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox").finish_non_exhaustive()
+    }
+}
 
 impl Outbox {
-    /// Serialises and queues a version-1 frame; `false` once the socket is gone.
+    /// Serialises and sends a version-1 frame; `false` once the socket is gone.
     pub async fn send<T: Serialize>(&self, body: T) -> bool {
         match serde_json::to_string(&Frame::new(body)) {
-            Ok(text) => self
-                .0
-                .send(Message::Text(Utf8Bytes::from(text)))
-                .await
-                .is_ok(),
+            Ok(text) => self.raw(Message::Text(Utf8Bytes::from(text))).await,
             Err(_) => false,
         }
     }
 
-    /// Queues a raw websocket message.
+    /// Sends a raw websocket message; `false` once the socket is gone.
     pub async fn raw(&self, message: Message) -> bool {
-        self.0.send(message).await.is_ok()
+        let mut writer = self.0.lock().await;
+        if !writer.open {
+            return false;
+        }
+        if writer.sink.send(message).await.is_err() {
+            writer.open = false;
+        }
+        writer.open
     }
 
-    /// Queues a close frame.
+    /// Serialises and sends version-1 frames with one flush at the end (the socket's write
+    /// buffer coalesces them into fewer writes); `false` once the socket is gone.
+    pub async fn send_all<T: Serialize>(&self, bodies: impl IntoIterator<Item = T>) -> bool {
+        let mut writer = self.0.lock().await;
+        if !writer.open {
+            return false;
+        }
+        for body in bodies {
+            let Ok(text) = serde_json::to_string(&Frame::new(body)) else {
+                continue;
+            };
+            if writer
+                .sink
+                .feed(Message::Text(Utf8Bytes::from(text)))
+                .await
+                .is_err()
+            {
+                writer.open = false;
+                return false;
+            }
+        }
+        if writer.sink.flush().await.is_err() {
+            writer.open = false;
+        }
+        writer.open
+    }
+
+    /// Sends a close frame; nothing is sent after it.
     pub async fn close(&self, code: u16, reason: &str) {
         let frame = CloseFrame {
             code,
             reason: Utf8Bytes::from(reason.to_owned()),
         };
-        let _ = self.0.send(Message::Close(Some(frame))).await;
+        let mut writer = self.0.lock().await;
+        if writer.open {
+            writer.open = false;
+            let _ = writer.sink.send(Message::Close(Some(frame))).await;
+            let _ = writer.sink.close().await;
+        }
+    }
+
+    /// Ends the socket's sending side (a normal close unless [`Outbox::close`] already sent
+    /// one).
+    pub async fn finish(&self) {
+        let mut writer = self.0.lock().await;
+        if writer.open {
+            writer.open = false;
+            let _ = writer.sink.close().await;
+        }
     }
 }
 
-/// Splits a socket into an [`Outbox`] (with its writer task) and the incoming stream.
-pub fn split(socket: WebSocket) -> (Outbox, SplitStream<WebSocket>, JoinHandle<()>) {
-    let (mut sink, stream) = socket.split();
-    let (tx, mut rx) = mpsc::channel::<Message>(OUTBOX);
-    let writer = tokio::spawn(async move {
-        while let Some(message) = rx.recv().await {
-            let closing = matches!(message, Message::Close(_));
-            if sink.send(message).await.is_err() || closing {
-                break;
-            }
-        }
-        let _ = sink.close().await;
-    });
-    (Outbox(tx), stream, writer)
+/// Bytes of outgoing frames a socket collects before writing them out: a burst of relayed
+/// messages leaves in a few writes ([`Outbox::send_all`]), single frames still go at once.
+const WRITE_BUFFER: usize = 4 * 1024;
+
+/// Sets a socket's buffers and limits: a 1 KB read buffer (tungstenite's defaults cost about
+/// 130 KB a socket), a 4 KB write buffer bounded at one frame more, and the frame limit.
+pub fn sized(ws: WebSocketUpgrade, limits: &Limits) -> WebSocketUpgrade {
+    ws.read_buffer_size(1024)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(WRITE_BUFFER + limits.frame_bytes)
+        .max_message_size(limits.frame_bytes)
+        .max_frame_size(limits.frame_bytes)
+}
+
+/// Splits a socket into an [`Outbox`] and the incoming stream.
+pub fn split(socket: WebSocket) -> (Outbox, SplitStream<WebSocket>) {
+    let (sink, stream) = socket.split();
+    (
+        Outbox(Arc::new(Mutex::new(Writer { sink, open: true }))),
+        stream,
+    )
 }
 
 /// What the read loop got.

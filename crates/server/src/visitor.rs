@@ -39,12 +39,7 @@ pub async fn upgrade(
             .into_response();
     }
     let limits = &state.limits;
-    ws.read_buffer_size(1024)
-        .write_buffer_size(0)
-        .max_write_buffer_size(limits.frame_bytes)
-        .max_message_size(limits.frame_bytes)
-        .max_frame_size(limits.frame_bytes)
-        .on_upgrade(move |socket| run(state, socket))
+    socket::sized(ws, limits).on_upgrade(move |socket| run(state, socket))
 }
 
 /// Browsers always send `Origin` on websocket handshakes; it must be one of the site's
@@ -138,7 +133,7 @@ async fn write_messages(
 async fn run(state: AppState, socket: WebSocket) {
     let metrics = Arc::clone(&state.metrics);
     let _open = SocketGauge::open(&metrics.visitor_sockets);
-    let (out, mut stream, writer) = socket::split(socket);
+    let (out, mut stream) = socket::split(socket);
     let limits = state.limits.clone();
     let mut session = Session {
         bucket: Bucket::new(limits.burst, limits.per_second),
@@ -158,8 +153,7 @@ async fn run(state: AppState, socket: WebSocket) {
     )
     .await;
     drop(session);
-    drop(out);
-    let _ = writer.await;
+    out.finish().await;
 }
 
 impl Session {

@@ -1,6 +1,7 @@
 //! [`Store`] on SQLite: one file, WAL journal, `synchronous=FULL`, migrations embedded in
 //! the binary.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -105,50 +106,86 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, StoreError> {
     })
 }
 
-/// Appends one message inside a transaction.
-async fn append_in(
+/// Appends a run of messages of one ticket and author inside a write transaction, in three
+/// statements however long the run: which client ids are stored already, one insert of the
+/// new ones with consecutive sequence numbers, and the first-reply time for agents. Per
+/// message round trips to SQLite's thread were the relay's largest cost.
+async fn append_run(
     conn: &mut sqlx::SqliteConnection,
-    m: &NewMessage<'_>,
-) -> Result<(StoredMessage, bool), StoreError> {
-    // One statement allocates the next sequence number and inserts, so concurrent appends
-    // cannot take the same number; a repeated client id inserts nothing and returns no row.
-    let inserted = sqlx::query(
-        "INSERT INTO messages (ticket, seq, client_id, author, text, at, sentiment) \
-         SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ? FROM messages WHERE ticket = ? \
-         ON CONFLICT (ticket, author, client_id) DO NOTHING \
-         RETURNING ticket, seq, client_id, author, text, at, sentiment",
-    )
-    .bind(m.ticket)
-    .bind(m.client_id)
-    .bind(author_str(m.author))
-    .bind(m.text)
-    .bind(i64_of(m.at))
-    .bind(m.sentiment.map(f64::from))
-    .bind(m.ticket)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(row) = inserted {
-        if m.author == baton_core::transcript::Author::Agent {
+    run: &[NewMessage<'_>],
+    stored: &mut Vec<(StoredMessage, bool)>,
+) -> Result<(), StoreError> {
+    let Some(first) = run.first() else {
+        return Ok(());
+    };
+    let (ticket, author) = (first.ticket, author_str(first.author));
+    let columns = "ticket, seq, client_id, author, text, at, sentiment";
+    let marks = vec!["?"; run.len()].join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM messages WHERE ticket = ? AND author = ? AND client_id IN ({marks})"
+    );
+    let mut query = sqlx::query(&sql).bind(ticket).bind(author);
+    for m in run {
+        query = query.bind(m.client_id);
+    }
+    let mut known: HashMap<String, StoredMessage> = HashMap::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        let message = message_from_row(&row)?;
+        known.insert(message.client_id.clone(), message);
+    }
+    // New messages, each client id once (a repeat inside the run is a retry of the first).
+    let mut seen = HashSet::new();
+    let new: Vec<&NewMessage<'_>> = run
+        .iter()
+        .filter(|m| !known.contains_key(m.client_id) && seen.insert(m.client_id))
+        .collect();
+    let mut inserted: HashMap<String, StoredMessage> = HashMap::new();
+    if let Some(first_new) = new.first() {
+        // The write transaction holds the lock, so MAX(seq) cannot move under us and the new
+        // numbers follow it without a gap.
+        let rows = vec!["(?, ?, ?, ?, ?)"; new.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO messages ({columns}) \
+             SELECT ?, last.seq + v.column1, v.column2, ?, v.column3, v.column4, v.column5 \
+             FROM (VALUES {rows}) AS v, \
+                  (SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE ticket = ?) AS last \
+             ORDER BY v.column1 \
+             RETURNING {columns}"
+        );
+        let mut query = sqlx::query(&sql).bind(ticket).bind(author);
+        for (k, m) in new.iter().enumerate() {
+            query = query
+                .bind(i64::try_from(k + 1).unwrap_or(i64::MAX))
+                .bind(m.client_id)
+                .bind(m.text)
+                .bind(i64_of(m.at))
+                .bind(m.sentiment.map(f64::from));
+        }
+        query = query.bind(ticket);
+        for row in query.fetch_all(&mut *conn).await? {
+            let message = message_from_row(&row)?;
+            inserted.insert(message.client_id.clone(), message);
+        }
+        if first_new.author == baton_core::transcript::Author::Agent {
             sqlx::query(
                 "UPDATE tickets SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?",
             )
-            .bind(i64_of(m.at))
-            .bind(m.ticket)
+            .bind(i64_of(first_new.at))
+            .bind(ticket)
             .execute(&mut *conn)
             .await?;
         }
-        return Ok((message_from_row(&row)?, true));
     }
-    let row = sqlx::query(
-        "SELECT ticket, seq, client_id, author, text, at, sentiment FROM messages \
-         WHERE ticket = ? AND author = ? AND client_id = ?",
-    )
-    .bind(m.ticket)
-    .bind(author_str(m.author))
-    .bind(m.client_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((message_from_row(&row)?, false))
+    let mut reported = HashSet::new();
+    for m in run {
+        let result = match (known.get(m.client_id), inserted.get(m.client_id)) {
+            (Some(old), _) => (old.clone(), false),
+            (None, Some(new)) => (new.clone(), reported.insert(m.client_id)),
+            (None, None) => return Err(StoreError::Missing),
+        };
+        stored.push(result);
+    }
+    Ok(())
 }
 
 fn agent_from_row(row: &SqliteRow) -> Result<AgentRow, sqlx::Error> {
@@ -237,10 +274,12 @@ impl Store for SqliteStore {
     ) -> Result<Vec<(StoredMessage, bool)>, StoreError> {
         // One transaction for the batch: one durable commit (one fsync) however many
         // messages were waiting.
-        let mut tx = self.pool.begin().await?;
+        // `BEGIN IMMEDIATE` takes the write lock first, so the reads that decide sequence
+        // numbers see what the insert will see.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut stored = Vec::with_capacity(batch.len());
-        for m in batch {
-            stored.push(append_in(&mut tx, m).await?);
+        for run in batch.chunk_by(|a, b| a.ticket == b.ticket && a.author == b.author) {
+            append_run(&mut tx, run, &mut stored).await?;
         }
         tx.commit().await?;
         Ok(stored)

@@ -1,0 +1,102 @@
+//! The SQLite store's batched append: consecutive sequence numbers, retries recognised by
+//! client id inside a batch and across batches, and runs of different authors in one batch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use baton_core::config::raw::Priority;
+use baton_core::transcript::Author;
+use baton_server::store::sqlite::SqliteStore;
+use baton_server::store::{NewMessage, NewTicket, Status, Store};
+
+fn message<'a>(ticket: &'a str, id: &'a str, author: Author, text: &'a str) -> NewMessage<'a> {
+    NewMessage {
+        ticket,
+        client_id: id,
+        author,
+        text,
+        at: 5_000,
+        sentiment: Some(0.0),
+    }
+}
+
+#[tokio::test]
+async fn batches_number_messages_without_gaps_and_recognise_retries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let handoff = common::handoff("store-visitor", &["I want to talk to a human"], None);
+    let (ticket, created) = store
+        .create_ticket(NewTicket {
+            id: "t1".into(),
+            site: "demo-shop".into(),
+            handoff_id: "h1".into(),
+            resume_token: "r1".into(),
+            queue: "support".into(),
+            priority: Priority::Normal,
+            status: Status::Queued,
+            sentiments: vec![None; handoff.transcript.len()],
+            handoff,
+            verified: false,
+            server_trace: Vec::new(),
+            disagreement: None,
+            created_at: 1_000,
+        })
+        .await
+        .unwrap();
+    assert!(created);
+    let base = store.messages_after("t1", 0).await.unwrap().len() as u64;
+    assert!(base > 0, "the transcript is stored as messages 1..n");
+
+    // A repeat inside one batch is a retry of its first occurrence.
+    let first = store
+        .append_messages(&[
+            message("t1", "a", Author::Visitor, "one"),
+            message("t1", "b", Author::Visitor, "two"),
+            message("t1", "a", Author::Visitor, "one"),
+        ])
+        .await
+        .unwrap();
+    let seqs: Vec<(u64, bool)> = first.iter().map(|(m, new)| (m.seq, *new)).collect();
+    assert_eq!(
+        seqs,
+        [(base + 1, true), (base + 2, true), (base + 1, false)]
+    );
+
+    // A retry across batches returns the stored row; the next new message follows on.
+    let second = store
+        .append_messages(&[
+            message("t1", "b", Author::Visitor, "two"),
+            message("t1", "c", Author::Visitor, "three"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!((second[0].0.seq, second[0].1), (base + 2, false));
+    assert_eq!(second[0].0.text, "two");
+    assert_eq!((second[1].0.seq, second[1].1), (base + 3, true));
+
+    // Client ids are unique per author: the agent's "c" is a different message, and the
+    // first agent message sets the first-reply time.
+    assert_eq!(ticket.first_reply_at, None);
+    let third = store
+        .append_messages(&[
+            message("t1", "c", Author::Agent, "hello"),
+            message("t1", "d", Author::Visitor, "four"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!((third[0].0.seq, third[0].1), (base + 4, true));
+    assert_eq!(third[0].0.author, Author::Agent);
+    assert_eq!((third[1].0.seq, third[1].1), (base + 5, true));
+    let ticket = store.ticket("t1").await.unwrap().unwrap();
+    assert_eq!(ticket.first_reply_at, Some(5_000));
+
+    let all = store.messages_after("t1", 0).await.unwrap();
+    let numbers: Vec<u64> = all.iter().map(|m| m.seq).collect();
+    assert_eq!(numbers, (1..=base + 5).collect::<Vec<_>>());
+    let texts: Vec<&str> = all[base as usize..]
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(texts, ["one", "two", "three", "hello", "four"]);
+}
