@@ -120,7 +120,17 @@ fn test() -> Result {
         "cargo",
         &clippy(&["--manifest-path", CONSOLE_MANIFEST, "--target", WASM]),
     )?;
-    run("cargo", &clippy(&["-p", "baton-widget", "--target", WASM]))?;
+    run(
+        "cargo",
+        &clippy(&[
+            "-p",
+            "baton-widget",
+            "-p",
+            "baton-wasm-bench",
+            "--target",
+            WASM,
+        ]),
+    )?;
     step("cargo test");
     run("cargo", &["test", "--workspace"])?;
     run_in_target("cargo", &["test", "--manifest-path", CONSOLE_MANIFEST])?;
@@ -252,16 +262,17 @@ fn build_console() -> Result {
 fn build_widget() -> Result {
     step("visitor widget: trunk build --release");
     run("cargo", &["fetch"])?;
-    trunk_build(
-        "widget",
-        &[
-            ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z"),
-            ("CARGO_PROFILE_RELEASE_LTO", "true"),
-            ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"),
-            ("CARGO_PROFILE_RELEASE_PANIC", "abort"),
-        ],
-    )
+    trunk_build("widget", WIDGET_PROFILE)
 }
+
+/// The widget's release settings: built for size (the root release profile stays tuned for
+/// the server; `baton-text` is built for speed by a package override in Cargo.toml).
+const WIDGET_PROFILE: &[(&str, &str)] = &[
+    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z"),
+    ("CARGO_PROFILE_RELEASE_LTO", "true"),
+    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"),
+    ("CARGO_PROFILE_RELEASE_PANIC", "abort"),
+];
 
 fn trunk_build(dir: &str, env: &[(&str, &str)]) -> Result {
     let path = format!(
@@ -412,6 +423,9 @@ fn bench(extra: &[String]) -> Result {
     build_widget()?;
     run("cargo", &["build", "-p", "baton-server", "--bin", "baton"])?;
     run("node", &["tests/bench/widget.mjs"])?;
+    step("the escalation engine in the browser (wasm built like the widget)");
+    trunk_build("crates/wasm-bench", WIDGET_PROFILE)?;
+    run("node", &["tests/bench/wasm.mjs"])?;
     Ok(())
 }
 

@@ -10,68 +10,17 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
+use baton_core::fixtures::{MESSAGE, keyword_trigger, keywords};
 use baton_core::matcher::PhraseMatcher;
 use baton_core::profile::Profile;
 use baton_core::text::fold;
-use baton_core::trigger::{Action, Condition, Facts, Keywords, MessageFacts, Rule, Trigger};
+use baton_core::trigger::{Facts, MessageFacts};
 use baton_core::{Conversation, Event};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// 1,000 distinct pseudo-words and two-word phrases, deterministic.
-fn keywords() -> Vec<String> {
-    const SYLLABLES: [&str; 16] = [
-        "ka", "lo", "mer", "tin", "zu", "rab", "vel", "cor", "nis", "po", "dra", "fen", "gul",
-        "hex", "ist", "jor",
-    ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) as usize
-    };
-    let mut words = std::collections::BTreeSet::new();
-    while words.len() < 1_000 {
-        let syllables = 2 + next() % 3;
-        let mut word: String = (0..syllables)
-            .map(|_| SYLLABLES[next() % SYLLABLES.len()])
-            .collect();
-        if next() % 4 == 0 {
-            word.push(' ');
-            word.push_str(SYLLABLES[next() % SYLLABLES.len()]);
-            word.push_str("ment");
-        }
-        words.insert(word);
-    }
-    words.into_iter().collect()
-}
-
-/// A 200-byte support message that contains none of the keywords (the full scan).
-const MESSAGE: &str = "Hi, I ordered a blue jacket last Tuesday and the tracking page still says the parcel is \
-                       at the depot. Could you tell me when it will arrive? I really need it before Friday, thanks a lot in advance!!!!";
-
-fn keyword_trigger(terms: &[String]) -> Trigger {
-    Trigger {
-        id: "bench".into(),
-        description: None,
-        condition: Condition::Rule(Rule::Keywords(Keywords {
-            matcher: PhraseMatcher::new(terms).expect("bench keywords build"),
-        })),
-        action: Action::Escalate {
-            queue: "general".into(),
-            priority: baton_core::config::raw::Priority::Normal,
-        },
-    }
-}
-
 fn benches(c: &mut Criterion) {
-    let terms = keywords();
-    assert_eq!(
-        MESSAGE.len(),
-        200,
-        "the message is the 200 bytes the budget names"
-    );
-    let trigger = keyword_trigger(&terms);
+    let terms = keywords(1_000);
+    let trigger = keyword_trigger(&terms).expect("bench keywords build");
     let profile = Profile::default();
 
     c.bench_function(

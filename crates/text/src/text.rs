@@ -16,23 +16,33 @@
 ///
 /// The result never starts or ends with a space and never holds two spaces in a row.
 pub fn fold(text: &str) -> String {
-    // ASCII is handled byte by byte through a table (the common case, and the hot path of
-    // every visitor message); anything else goes through `fold_char`.
+    // ASCII is handled byte by byte through a table in a tight loop (the common case, and the
+    // hot path of every visitor message); anything else goes through `fold_char`.
     let mut out = Folded {
         bytes: Vec::with_capacity(text.len()),
         pending_space: false,
     };
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            match ASCII_FOLD[usize::from(b)] {
-                0 => out.pending_space = true,
-                folded => out.push_byte(folded),
+    while i < bytes.len() {
+        let mut pending = out.pending_space;
+        while let Some(&b) = bytes.get(i) {
+            if b >= 0x80 {
+                break;
+            }
+            let folded = ASCII_FOLD[usize::from(b)];
+            if folded == 0 {
+                pending = true;
+            } else {
+                if pending && !out.bytes.is_empty() {
+                    out.bytes.push(b' ');
+                }
+                pending = false;
+                out.bytes.push(folded);
             }
             i += 1;
-            continue;
         }
+        out.pending_space = pending;
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
         };
