@@ -1,6 +1,7 @@
 // The visitor widget in real headless Chromium, embedded with its script tag in a host page on
 // another origin, against a real `baton serve`: the launcher before any wasm, the bot
-// journeys, each kind of escalation reaching an agent with its reason, live chat both ways,
+// journeys, each kind of escalation reaching an agent with its reason, an agent in /console
+// (a second browser) taking the conversation over, live chat both ways,
 // reloads and page changes, a server restart mid-chat, redaction, XSS, hostile host CSS, a
 // broken config, and axe-core on every state.
 import assert from 'node:assert/strict';
@@ -305,6 +306,50 @@ test('live chat both ways, through a reload, another page and a server restart, 
   await frame.getByRole('button', { name: '5 out of 5' }).click();
   await shown(frame, 'Thank you for your rating.');
   back.close();
+  await context.close();
+});
+
+test('an agent in /console takes over the widget conversation and both sides chat', async () => {
+  const { context, page, name } = await visit();
+  const frame = await openChat(page);
+  await identify(page, { name });
+  const xss = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+  await say(frame, 'a note about my parcel ' + xss);
+  await say(frame, 'can I talk to a human please');
+
+  // The agent: a second browser, the workspace, the ticket this visitor handed over.
+  const desk = await chromium.newContext();
+  const workspace = await desk.newPage();
+  const errors = [];
+  workspace.on('pageerror', (e) => errors.push(String(e)));
+  await workspace.goto(`${server.url}/console/`);
+  await workspace.fill('#login-name', server.agent);
+  await workspace.fill('#login-password', server.password);
+  await workspace.click('#login-submit');
+  const item = workspace.locator('[data-testid="queue-item"]', { hasText: name });
+  await item.waitFor({ timeout: 10_000 });
+  await item.locator('[data-testid="claim"]').click();
+  const ticket = workspace.locator('[data-testid="ticket"]');
+  await ticket.waitFor({ timeout: 10_000 });
+  assert.match(await ticket.locator('[data-testid="reason-text"]').innerText(), /ask-for-human/);
+  const thread = ticket.locator('[data-testid="message"]');
+  // The whole transcript, the visitor's markup as text that ran nothing.
+  await thread.filter({ hasText: "Hi! I'm the Demo Shop assistant." }).first().waitFor();
+  await thread.filter({ hasText: 'about my parcel <img src=x onerror=' }).first().waitFor();
+  await thread.filter({ hasText: 'can I talk to a human please' }).first().waitFor();
+  assert.equal(await ticket.locator('img[src="x"], script:not([src])').count(), 0);
+  assert.equal(await workspace.evaluate(() => window.__xss), undefined);
+
+  // The visitor is told, the agent replies, the visitor answers, the agent sees it live.
+  await shown(frame, 'joined the chat');
+  await ticket.locator('[data-testid="reply"]').fill('Hello, I am looking at your parcel now.');
+  await ticket.locator('[data-testid="send"]').click();
+  await shown(frame, 'Hello, I am looking at your parcel now.');
+  await say(frame, 'great, thank you');
+  await thread.filter({ hasText: 'great, thank you' }).first().waitFor({ timeout: 10_000 });
+  assert.equal(await frame.evaluate(() => window.__xss), undefined);
+  assert.deepEqual(errors, []);
+  await desk.close();
   await context.close();
 });
 
