@@ -22,7 +22,7 @@ mod saved;
 mod tests;
 
 use saved::system;
-pub use saved::{Handover, Line, Logged, Outgoing, SAVED_VERSION, Saved, Stage};
+pub use saved::{Handover, Line, Logged, Outgoing, SAVED_VERSION, Saved, Stage, Wire};
 
 /// A message as the panel shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,27 +228,26 @@ impl Chat {
 
     /// The frames to send when a socket opens: `hello`, the handoff if it was never
     /// acknowledged, then everything still unacknowledged, in order.
-    pub fn on_open(&mut self) -> Vec<VisitorFrame> {
+    pub fn on_open(&mut self) -> Vec<Wire> {
         let site = self.conversation.site().id.clone();
         let Some(handover) = &mut self.saved.handover else {
             return Vec::new();
         };
-        let mut frames = vec![VisitorFrame::Hello {
+        let mut frames = vec![Wire::encode(&VisitorFrame::Hello {
             site,
             resume: handover.resume.clone(),
             last_seq: handover.last_seq,
-        }];
+        })];
         if handover.resume.is_none()
             && let Some(handoff) = &handover.handoff
         {
-            frames.push(VisitorFrame::Handoff {
-                id: handover.id.clone(),
-                handoff: handoff.clone(),
-            });
+            frames.push(handoff.clone());
         }
-        frames.extend(handover.outbox.iter().map(|o| VisitorFrame::Message {
-            id: o.id.clone(),
-            text: o.text.clone(),
+        frames.extend(handover.outbox.iter().map(|o| {
+            Wire::encode(&VisitorFrame::Message {
+                id: o.id.clone(),
+                text: o.text.clone(),
+            })
         }));
         frames.append(&mut handover.later);
         frames
@@ -366,11 +365,11 @@ impl Chat {
         handover
             .lines
             .push(system("Thank you for your rating.".into()));
-        handover.later.push(VisitorFrame::Csat {
+        handover.later.push(Wire::encode(&VisitorFrame::Csat {
             id: Some(id),
             score,
             comment: comment.filter(|c| !c.trim().is_empty()),
-        });
+        }));
         true
     }
 
@@ -388,14 +387,14 @@ impl Chat {
         handover.lines.push(system(format!(
             "Thanks — we will reply to {email} as soon as someone is available."
         )));
-        handover.later.push(VisitorFrame::LeaveEmail {
+        handover.later.push(Wire::encode(&VisitorFrame::LeaveEmail {
             email: email.to_owned(),
-        });
+        }));
         true
     }
 
     /// The frames waiting in [`Handover::later`], to send on an open socket now.
-    pub fn take_later(&mut self) -> Vec<VisitorFrame> {
+    pub fn take_later(&mut self) -> Vec<Wire> {
         self.saved
             .handover
             .as_mut()
@@ -516,9 +515,14 @@ impl Chat {
         };
         self.notices.push(Notice::Escalate(reason.explain()));
         let last_seq = handoff.transcript.entries.len() as u64;
+        let id = format!("h-{}-{now}", self.conversation.visitor());
+        let frame = Wire::encode(&VisitorFrame::Handoff {
+            id: id.clone(),
+            handoff: Box::new(handoff),
+        });
         self.saved.handover = Some(Handover {
-            id: format!("h-{}-{now}", self.conversation.visitor()),
-            handoff: Some(Box::new(handoff)),
+            id,
+            handoff: Some(frame),
             resume: None,
             last_seq,
             lines: Vec::new(),

@@ -7,12 +7,12 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
-use baton_core::protocol::{Frame, ServerToVisitor, VisitorFrame};
+use baton_core::protocol::{Frame, ServerToVisitor};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use crate::chat::Chat;
+use crate::chat::{Chat, Wire};
 use crate::shell::{Conn, Widget, warn};
 
 #[derive(Default)]
@@ -47,18 +47,17 @@ pub fn ensure(widget: Widget) {
     }
 }
 
-/// Sends a frame on the open socket; `false` if there is none (what matters is in the
-/// outbox and goes out again on the next open).
-pub fn send(frame: &VisitorFrame) -> bool {
-    let Ok(text) = serde_json::to_string(&Frame::new(frame)) else {
-        return false;
-    };
+/// Sends an encoded frame on the open socket; `false` if there is none (what matters is in
+/// the outbox and goes out again on the next open).
+pub fn send(frame: &Wire) -> bool {
+    let text = frame.text();
     LINK.with(|l| {
         let l = l.borrow();
         l.open
+            && !text.is_empty()
             && l.ws
                 .as_ref()
-                .is_some_and(|ws| ws.send_with_str(&text).is_ok())
+                .is_some_and(|ws| ws.send_with_str(text).is_ok())
     })
 }
 

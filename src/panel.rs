@@ -236,7 +236,9 @@ fn Composer(widget: Widget) -> impl IntoView {
         });
         if live && now().saturating_sub(typing_sent.get_value()) > 2_000 {
             typing_sent.set_value(now());
-            link::send(&baton_core::protocol::VisitorFrame::Typing);
+            link::send(&crate::chat::Wire::encode(
+                &baton_core::protocol::VisitorFrame::Typing,
+            ));
         }
     };
     view! {

@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::chat::{Chat, Saved};
+use crate::chat::{Chat, Saved, Wire};
 use crate::{host, link, panel};
 
 /// What the page is showing.
@@ -165,7 +165,7 @@ impl Widget {
         let mut frame = None;
         self.chat.update(|chat| frame = change(chat, now()));
         if let Some(frame) = frame {
-            link::send(&frame);
+            link::send(&Wire::encode(&frame));
         }
         self.sync();
     }

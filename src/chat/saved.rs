@@ -3,7 +3,7 @@
 
 use baton_core::Millis;
 use baton_core::conversation::Event;
-use baton_core::protocol::{Handoff, VisitorFrame};
+use baton_core::protocol::{Frame, VisitorFrame};
 use baton_core::transcript::Author;
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +26,8 @@ pub struct Saved {
     pub handover: Option<Handover>,
 }
 
-/// The current [`Saved::version`].
-pub const SAVED_VERSION: u32 = 1;
+/// The current [`Saved::version`]. 2: the handoff and `later` are kept as encoded frames.
+pub const SAVED_VERSION: u32 = 2;
 
 /// An event with the time it happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,9 +43,10 @@ pub struct Logged {
 pub struct Handover {
     /// Client id of the handoff; a retry with it creates no second ticket.
     pub id: String,
-    /// The payload, kept until the server acknowledges it with `welcome`.
+    /// The `handoff` frame, encoded (see [`Wire`]), kept until the server acknowledges it
+    /// with `welcome`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handoff: Option<Box<Handoff>>,
+    pub handoff: Option<Wire>,
     /// Resume token from `welcome`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<String>,
@@ -55,9 +56,10 @@ pub struct Handover {
     pub lines: Vec<Line>,
     /// Visitor messages not yet acknowledged, oldest first.
     pub outbox: Vec<Outgoing>,
-    /// Frames without an acknowledgement of their own (rating, email), sent once connected.
+    /// Frames without an acknowledgement of their own (rating, email), encoded, sent once
+    /// connected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub later: Vec<VisitorFrame>,
+    pub later: Vec<Wire>,
     /// Where the handover is.
     pub stage: Stage,
     /// Whether the visitor rated the chat.
@@ -66,6 +68,26 @@ pub struct Handover {
     /// Whether the visitor left an email address.
     #[serde(default)]
     pub email_left: bool,
+}
+
+/// A visitor frame encoded for the socket (`{"v":1,"type":…}`), stored as the text it is
+/// sent as. The widget only ever writes these frames, so storing them encoded means it never
+/// needs code to read a handoff back: that decoding code was a tenth of the widget's wasm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Wire(pub String);
+
+impl Wire {
+    /// Encodes a frame; serialising these plain types cannot fail, and if it ever did the
+    /// empty text is skipped by the socket rather than sent.
+    pub fn encode(frame: &VisitorFrame) -> Wire {
+        Wire(serde_json::to_string(&Frame::new(frame)).unwrap_or_default())
+    }
+
+    /// The text to send.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A visitor message waiting for its acknowledgement.
