@@ -10,11 +10,12 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use baton_core::fixtures::{MESSAGE, keyword_trigger, keywords};
+use baton_core::fixtures::{
+    MESSAGE, evaluate_folded, fold_and_evaluate, keyword_trigger, keywords,
+};
 use baton_core::matcher::PhraseMatcher;
 use baton_core::profile::Profile;
 use baton_core::text::fold;
-use baton_core::trigger::{Facts, MessageFacts};
 use baton_core::{Conversation, Event};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -25,50 +26,13 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function(
         "keywords/1000 terms, 200-byte message (fold + evaluate)",
-        |b| {
-            b.iter(|| {
-                let folded = fold(black_box(MESSAGE));
-                let facts = Facts {
-                    message: Some(MessageFacts {
-                        index: 3,
-                        folded: &folded,
-                        score: 0.0,
-                    }),
-                    scores: &[],
-                    profile: &profile,
-                    bot_turns: 0,
-                    steps: 0,
-                    fallbacks: 0,
-                    fallbacks_in_a_row: 0,
-                    elapsed_ms: 0,
-                };
-                black_box(trigger.evaluate(&facts, 0))
-            })
-        },
+        |b| b.iter(|| black_box(fold_and_evaluate(&trigger, black_box(MESSAGE), &profile))),
     );
 
     let folded = fold(MESSAGE);
     c.bench_function(
         "keywords/1000 terms, 200-byte message (evaluate only)",
-        |b| {
-            b.iter(|| {
-                let facts = Facts {
-                    message: Some(MessageFacts {
-                        index: 3,
-                        folded: black_box(&folded),
-                        score: 0.0,
-                    }),
-                    scores: &[],
-                    profile: &profile,
-                    bot_turns: 0,
-                    steps: 0,
-                    fallbacks: 0,
-                    fallbacks_in_a_row: 0,
-                    elapsed_ms: 0,
-                };
-                black_box(trigger.evaluate(&facts, 0))
-            })
-        },
+        |b| b.iter(|| black_box(evaluate_folded(&trigger, black_box(&folded), &profile))),
     );
 
     c.bench_function("sentiment/200-byte message", |b| {

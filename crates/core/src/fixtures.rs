@@ -2,7 +2,9 @@
 //! figures measure the same work.
 
 use crate::matcher::{MatcherError, PhraseMatcher};
-use crate::trigger::{Action, Condition, Keywords, Rule, Trigger};
+use crate::profile::Profile;
+use crate::text::fold;
+use crate::trigger::{Action, Condition, Facts, Firing, Keywords, MessageFacts, Rule, Trigger};
 
 /// A 200-byte support message that contains none of [`keywords`] (the full scan).
 pub const MESSAGE: &str = "Hi, I ordered a blue jacket last Tuesday and the tracking page still says the parcel is \
@@ -50,6 +52,31 @@ pub fn keyword_trigger(terms: &[String]) -> Result<Trigger, MatcherError> {
             priority: crate::config::raw::Priority::Normal,
         },
     })
+}
+
+/// What a trigger costs one visitor message: fold the message, then evaluate.
+pub fn fold_and_evaluate(trigger: &Trigger, message: &str, profile: &Profile) -> Option<Firing> {
+    evaluate_folded(trigger, &fold(message), profile)
+}
+
+/// Evaluates `trigger` on an already folded message: the facts of a fourth visitor message
+/// with nothing else going on.
+pub fn evaluate_folded(trigger: &Trigger, folded: &str, profile: &Profile) -> Option<Firing> {
+    let facts = Facts {
+        message: Some(MessageFacts {
+            index: 3,
+            folded,
+            score: 0.0,
+        }),
+        scores: &[],
+        profile,
+        bot_turns: 0,
+        steps: 0,
+        fallbacks: 0,
+        fallbacks_in_a_row: 0,
+        elapsed_ms: 0,
+    };
+    trigger.evaluate(&facts, 0)
 }
 
 #[cfg(test)]

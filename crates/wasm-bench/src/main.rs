@@ -10,11 +10,10 @@ mod browser {
     use std::hint::black_box;
     use std::sync::Arc;
 
-    use baton_core::fixtures::{MESSAGE, keyword_trigger, keywords};
+    use baton_core::fixtures::{MESSAGE, fold_and_evaluate, keyword_trigger, keywords};
     use baton_core::matcher::PhraseMatcher;
     use baton_core::profile::Profile;
     use baton_core::text::fold;
-    use baton_core::trigger::{Facts, MessageFacts};
     use baton_core::{Conversation, Event};
     use wasm_bindgen::prelude::*;
 
@@ -53,22 +52,7 @@ mod browser {
         let trigger = keyword_trigger(&keywords(1_000))?;
         let profile = Profile::default();
         Ok(median_ns(rounds, calls, || {
-            let folded = fold(black_box(MESSAGE));
-            let facts = Facts {
-                message: Some(MessageFacts {
-                    index: 3,
-                    folded: &folded,
-                    score: 0.0,
-                }),
-                scores: &[],
-                profile: &profile,
-                bot_turns: 0,
-                steps: 0,
-                fallbacks: 0,
-                fallbacks_in_a_row: 0,
-                elapsed_ms: 0,
-            };
-            black_box(trigger.evaluate(&facts, 0));
+            black_box(fold_and_evaluate(&trigger, black_box(MESSAGE), &profile));
         }))
     }
 
