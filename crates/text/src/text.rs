@@ -26,21 +26,32 @@ pub fn fold(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let mut pending = out.pending_space;
-        while let Some(&b) = bytes.get(i) {
-            if b >= 0x80 {
-                break;
+        loop {
+            // A run of ASCII word bytes is copied folded in one go; a separator marks that a
+            // space is due before the next word.
+            let run = i;
+            while let Some(&b) = bytes.get(i) {
+                if b >= 0x80 || ASCII_FOLD[usize::from(b)] == 0 {
+                    break;
+                }
+                i += 1;
             }
-            let folded = ASCII_FOLD[usize::from(b)];
-            if folded == 0 {
-                pending = true;
-            } else {
+            if i > run {
                 if pending && !out.bytes.is_empty() {
                     out.bytes.push(b' ');
                 }
                 pending = false;
-                out.bytes.push(folded);
+                let word = bytes.get(run..i).unwrap_or_default();
+                out.bytes
+                    .extend(word.iter().map(|&b| ASCII_FOLD[usize::from(b)]));
             }
-            i += 1;
+            match bytes.get(i) {
+                Some(&b) if b < 0x80 => {
+                    pending = true;
+                    i += 1;
+                }
+                _ => break,
+            }
         }
         out.pending_space = pending;
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {

@@ -313,3 +313,51 @@ fn lexicon_is_sorted_and_well_formed() {
         );
     }
 }
+
+#[test]
+fn every_listed_key_gets_through_the_filters() {
+    for &(word, role) in WORDS {
+        assert_eq!(find_word(word.as_bytes()), Some(role), "{word:?}");
+    }
+    for &(first, second, role) in PHRASES {
+        assert_eq!(
+            find_phrase(first.as_bytes(), second.as_bytes()),
+            Some(role),
+            "{first:?} {second:?}"
+        );
+    }
+    // And the filter does filter: most words of an ordinary message are not let through.
+    let unknown = fixtures_words();
+    let through = unknown
+        .iter()
+        .filter(|w| KNOWN_WORDS.may_hold(w.as_bytes()))
+        .count();
+    assert!(
+        through * 10 < unknown.len(),
+        "{through} of {}",
+        unknown.len()
+    );
+}
+
+/// Words no lexicon lists (pseudo-words), for the filter's rate.
+fn fixtures_words() -> Vec<String> {
+    let syllables = ["ka", "lo", "mer", "tin", "zu", "rab", "vel", "cor"];
+    let mut words = Vec::new();
+    for a in syllables {
+        for b in syllables {
+            for c in syllables {
+                words.push(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    words.retain(|w| find_word_unfiltered(w.as_bytes()).is_none());
+    words
+}
+
+/// [`find_word`] without the filter, to pick words that are truly unlisted.
+fn find_word_unfiltered(key: &[u8]) -> Option<Role> {
+    WORDS
+        .iter()
+        .find(|(word, _)| word.as_bytes() == key)
+        .map(|&(_, role)| role)
+}
