@@ -1,7 +1,8 @@
 // The visitor widget in real headless Chromium, embedded with its script tag in a host page on
 // another origin, against a real `baton serve`: the launcher before any wasm, the bot
 // journeys, each kind of escalation reaching an agent with its reason, an agent in /console
-// (a second browser) taking the conversation over, live chat both ways,
+// (a second browser) taking the conversation over, the page API (Baton.open/close/on/track),
+// live chat both ways,
 // reloads and page changes, a server restart mid-chat, redaction, XSS, hostile host CSS, a
 // broken config, and axe-core on every state.
 import assert from 'node:assert/strict';
@@ -306,6 +307,40 @@ test('live chat both ways, through a reload, another page and a server restart, 
   await frame.getByRole('button', { name: '5 out of 5' }).click();
   await shown(frame, 'Thank you for your rating.');
   back.close();
+  await context.close();
+});
+
+test('the host page drives the widget with Baton.open, close, on and track', async () => {
+  const agent = await Agent.login(server);
+  const { context, page, name } = await visit();
+  await page.waitForFunction(() => window.Baton?.on);
+  await page.evaluate(() => {
+    window.__events = [];
+    for (const event of ['open', 'close', 'message', 'escalate']) {
+      window.Baton.on(event, (detail) => window.__events.push([event, detail]));
+    }
+    window.Baton.open();
+  });
+  const frame = await widgetFrame(page);
+  await shown(frame, "Hi! I'm the Demo Shop assistant.");
+  const events = () => page.evaluate(() => window.__events);
+  const named = async (event) => (await events()).filter(([e]) => e === event);
+  await page.waitForFunction(() => window.__events.some(([e, d]) => e === 'message' && d?.from === 'bot'));
+  assert.equal((await named('open')).length, 1);
+  await page.evaluate(() => window.Baton.track('/pricing'));
+  await identify(page, { name });
+  await say(frame, 'can I talk to a human please');
+  await page.waitForFunction(() => window.__events.some(([e]) => e === 'escalate'));
+  const [[, escalated]] = await named('escalate');
+  assert.match(JSON.stringify(escalated), /human/i, 'the escalate event says why');
+  const view = await agent.claim((item) => item.name === name);
+  assert.equal(view.handoff.page, '/pricing', 'Baton.track told the widget where the visitor is');
+  await agent.send({ type: 'message', ticket: view.ticket, id: 'p1', text: 'Hello from the desk' });
+  await page.waitForFunction(() => window.__events.some(([e, d]) => e === 'message' && d?.text === 'Hello from the desk'));
+  await page.evaluate(() => window.Baton.close());
+  await page.waitForFunction(() => window.__events.some(([e]) => e === 'close'));
+  await frame.locator('#baton-input').waitFor({ state: 'hidden' });
+  agent.close();
   await context.close();
 });
 
