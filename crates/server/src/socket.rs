@@ -32,7 +32,9 @@ pub mod close {
 /// lock: no writer task and no queue between a relayed message and the kernel, so a relay
 /// costs one task wake-up less per follower. A slow reader makes the writer wait (the
 /// write buffer is bounded by the socket's `max_write_buffer_size`); a pump that falls behind
-/// its room catches up from the store (see [`crate::hub::pump`]).
+/// its room catches up from the store (see [`crate::hub::pump`]). A write that cannot finish
+/// within [`WRITE_WITHIN`] (the peer stopped reading) ends the sending side, so the lock is
+/// never held for longer; the read loop then sees its next ping fail and stops.
 #[derive(Clone)]
 pub struct Outbox(Arc<Mutex<Writer>>);
 
@@ -45,6 +47,14 @@ impl std::fmt::Debug for Outbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Outbox").finish_non_exhaustive()
     }
+}
+
+/// The longest a write may wait for the peer to read.
+pub const WRITE_WITHIN: Duration = Duration::from_secs(10);
+
+/// Whether a write finished, and in time.
+async fn within<T, E>(write: impl std::future::Future<Output = Result<T, E>>) -> bool {
+    matches!(tokio::time::timeout(WRITE_WITHIN, write).await, Ok(Ok(_)))
 }
 
 impl Outbox {
@@ -62,14 +72,15 @@ impl Outbox {
         if !writer.open {
             return false;
         }
-        if writer.sink.send(message).await.is_err() {
+        if !within(writer.sink.send(message)).await {
             writer.open = false;
         }
         writer.open
     }
 
     /// Serialises and sends version-1 frames with one flush at the end (the socket's write
-    /// buffer coalesces them into fewer writes); `false` once the socket is gone.
+    /// buffer coalesces them into fewer writes); `false` once the socket is gone, or if a
+    /// frame could not be encoded (the caller stops rather than skip it).
     pub async fn send_all<T: Serialize>(&self, bodies: impl IntoIterator<Item = T>) -> bool {
         let mut writer = self.0.lock().await;
         if !writer.open {
@@ -77,19 +88,14 @@ impl Outbox {
         }
         for body in bodies {
             let Ok(text) = serde_json::to_string(&Frame::new(body)) else {
-                continue;
+                return false;
             };
-            if writer
-                .sink
-                .feed(Message::Text(Utf8Bytes::from(text)))
-                .await
-                .is_err()
-            {
+            if !within(writer.sink.feed(Message::Text(Utf8Bytes::from(text)))).await {
                 writer.open = false;
                 return false;
             }
         }
-        if writer.sink.flush().await.is_err() {
+        if !within(writer.sink.flush()).await {
             writer.open = false;
         }
         writer.open
@@ -104,8 +110,9 @@ impl Outbox {
         let mut writer = self.0.lock().await;
         if writer.open {
             writer.open = false;
-            let _ = writer.sink.send(Message::Close(Some(frame))).await;
-            let _ = writer.sink.close().await;
+            if within(writer.sink.send(Message::Close(Some(frame)))).await {
+                within(writer.sink.close()).await;
+            }
         }
     }
 
@@ -115,13 +122,14 @@ impl Outbox {
         let mut writer = self.0.lock().await;
         if writer.open {
             writer.open = false;
-            let _ = writer.sink.close().await;
+            within(writer.sink.close()).await;
         }
     }
 }
 
 /// Bytes of outgoing frames a socket collects before writing them out: a burst of relayed
 /// messages leaves in a few writes ([`Outbox::send_all`]), single frames still go at once.
+/// The buffer keeps its allocation after a burst (up to this plus the largest frame).
 const WRITE_BUFFER: usize = 4 * 1024;
 
 /// Sets a socket's buffers and limits: a 1 KB read buffer (tungstenite's defaults cost about

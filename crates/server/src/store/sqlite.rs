@@ -106,9 +106,9 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, StoreError> {
     })
 }
 
-/// Appends a run of messages of one ticket and author inside a write transaction, in three
-/// statements however long the run: which client ids are stored already, one insert of the
-/// new ones with consecutive sequence numbers, and the first-reply time for agents. Per
+/// Appends a run of messages of one ticket and author inside a write transaction, in two
+/// statements however long the run (three for agents): which client ids are stored already,
+/// one insert of the new ones with consecutive sequence numbers, and the first-reply time. Per
 /// message round trips to SQLite's thread were the relay's largest cost.
 async fn append_run(
     conn: &mut sqlx::SqliteConnection,
@@ -124,7 +124,12 @@ async fn append_run(
     let sql = format!(
         "SELECT {columns} FROM messages WHERE ticket = ? AND author = ? AND client_id IN ({marks})"
     );
-    let mut query = sqlx::query(&sql).bind(ticket).bind(author);
+    // Both statements' text depends on the batch length: not cached, so up to 256 shapes of
+    // each do not crowd sqlx's per-connection statement cache.
+    let mut query = sqlx::query(&sql)
+        .persistent(false)
+        .bind(ticket)
+        .bind(author);
     for m in run {
         query = query.bind(m.client_id);
     }
@@ -152,7 +157,10 @@ async fn append_run(
              ORDER BY v.column1 \
              RETURNING {columns}"
         );
-        let mut query = sqlx::query(&sql).bind(ticket).bind(author);
+        let mut query = sqlx::query(&sql)
+            .persistent(false)
+            .bind(ticket)
+            .bind(author);
         for (k, m) in new.iter().enumerate() {
             query = query
                 .bind(i64::try_from(k + 1).unwrap_or(i64::MAX))
