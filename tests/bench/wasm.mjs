@@ -8,16 +8,11 @@
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { ROOT, browser } from '../e2e/support.mjs';
+import { ROOT, browser, median } from '../e2e/support.mjs';
 
 const PAGES = Number(process.env.BATON_BENCH_RUNS ?? 15);
 const DIST = join(ROOT, 'crates/wasm-bench/dist');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function serveDist() {
   const server = createServer((req, res) => {

@@ -9,17 +9,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { ROOT, browser, hostSite, startServer } from '../e2e/support.mjs';
+import { ROOT, browser, hostSite, median, startServer } from '../e2e/support.mjs';
 
 const RUNS = Number(process.env.BATON_BENCH_RUNS ?? 15);
 
 function brotli(bytes) {
   return brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const kb = (n) => (n / 1024).toFixed(1);

@@ -199,6 +199,12 @@ export function handoff(visitorText) {
   };
 }
 
+/** The middle value (the upper one of an even count), for benchmark runs. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** Headless Chromium from Debian with the flags this machine needs. */
 export async function browser() {
   return chromium.launch({
