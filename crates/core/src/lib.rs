@@ -37,6 +37,7 @@ pub mod faq;
 pub mod fixtures;
 pub mod flow;
 pub mod hours;
+pub mod outcome;
 pub mod profile;
 pub mod protocol;
 pub mod redact;

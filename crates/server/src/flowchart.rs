@@ -39,7 +39,7 @@ mod mermaid;
 mod place;
 mod route;
 mod svg;
-mod text;
+pub(crate) mod text;
 
 #[cfg(test)]
 mod tests;

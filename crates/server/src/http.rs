@@ -32,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         .route("/schema.json", get(schema))
         .route("/baton.js", get(loader))
         .route("/api/login", post(login))
+        .route("/api/outcome", post(crate::outcomes::receive))
         .route("/ws/visitor", get(crate::visitor::upgrade))
         .route("/ws/agent", get(crate::agent::upgrade))
         .route("/demo/api/orders/{order}", get(demo_order))
@@ -67,6 +68,8 @@ pub enum AppError {
     Unauthorized,
     /// Not here.
     NotFound,
+    /// The request cannot be used; the reason is for the client.
+    BadRequest(String),
     /// Storage or another internal failure.
     Internal(String),
 }
@@ -82,6 +85,9 @@ impl IntoResponse for AppError {
         let (status, message) = match self {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "wrong name or password"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            AppError::BadRequest(reason) => {
+                return (StatusCode::BAD_REQUEST, Json(json!({ "error": reason }))).into_response();
+            }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (

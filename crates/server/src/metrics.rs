@@ -27,6 +27,8 @@ pub struct Metrics {
     pub tokens_rejected: AtomicU64,
     /// Handoffs where the server's re-run disagreed with the widget.
     pub disagreements: AtomicU64,
+    /// Outcome beacons stored.
+    pub outcomes: AtomicU64,
 }
 
 impl Metrics {
@@ -73,6 +75,11 @@ impl Metrics {
                 "baton_tokens_rejected_total",
                 "Profile tokens that failed verification.",
                 &self.tokens_rejected,
+            ),
+            (
+                "baton_outcomes_total",
+                "Outcome beacons stored.",
+                &self.outcomes,
             ),
             (
                 "baton_trigger_disagreements_total",

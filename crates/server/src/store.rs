@@ -11,8 +11,10 @@ pub mod sqlite;
 use async_trait::async_trait;
 use baton_core::Millis;
 use baton_core::config::raw::Priority;
+use baton_core::experiment::Assignment;
+use baton_core::outcome::{Outcome, OutcomeReport};
 use baton_core::protocol::{Handoff, Misfire};
-use baton_core::transcript::Author;
+use baton_core::transcript::{Author, Transcript};
 use baton_core::trigger::Firing;
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +129,62 @@ pub struct Ticket {
     pub email: Option<String>,
 }
 
+/// A conversation, escalated or not: what its outcome beacon or its handoff said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationRecord {
+    /// Site id.
+    pub site: String,
+    /// The widget's visitor id.
+    pub visitor: String,
+    /// Start time; with the visitor it names the conversation.
+    pub started_at: Millis,
+    /// When the server last heard of it.
+    pub last_seen_at: Millis,
+    /// Where it stands; see [`Outcome`].
+    pub outcome: Outcome,
+    /// The ticket, once escalated.
+    pub ticket: Option<String>,
+    /// Experiment variants it ran.
+    pub variants: Vec<Assignment>,
+    /// Every trigger that fired.
+    pub trace: Vec<Firing>,
+    /// The redacted thread as last reported.
+    pub transcript: Transcript,
+}
+
+impl ConversationRecord {
+    /// The record an outcome beacon makes, received at `now`.
+    pub fn reported(report: OutcomeReport, now: Millis) -> ConversationRecord {
+        ConversationRecord {
+            site: report.site,
+            visitor: report.visitor,
+            started_at: report.started_at,
+            last_seen_at: now.max(report.started_at),
+            outcome: report.outcome,
+            ticket: None,
+            variants: report.variants,
+            trace: report.trace,
+            transcript: report.transcript,
+        }
+    }
+
+    /// The record a ticket makes: escalated, as its handoff describes it.
+    pub fn escalated(ticket: &NewTicket) -> ConversationRecord {
+        let handoff = &ticket.handoff;
+        ConversationRecord {
+            site: ticket.site.clone(),
+            visitor: handoff.visitor.clone(),
+            started_at: handoff.started_at,
+            last_seen_at: ticket.created_at,
+            outcome: Outcome::Escalated,
+            ticket: Some(ticket.id.clone()),
+            variants: handoff.variants.clone(),
+            trace: handoff.trace.clone(),
+            transcript: handoff.transcript.clone(),
+        }
+    }
+}
+
 /// A stored message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredMessage {
@@ -195,6 +253,7 @@ pub enum StoreError {
 pub trait Store: Send + Sync + 'static {
     /// Creates a ticket with its transcript as messages 1..=n, or returns the ticket an
     /// earlier handoff with the same `(site, handoff_id)` created. `true` when created now.
+    /// A new ticket also records its conversation as escalated.
     async fn create_ticket(&self, ticket: NewTicket) -> Result<(Ticket, bool), StoreError>;
     /// A ticket by id.
     async fn ticket(&self, id: &str) -> Result<Option<Ticket>, StoreError>;
@@ -244,6 +303,19 @@ pub trait Store: Send + Sync + 'static {
     async fn flag_misfire(&self, ticket: &str, misfire: Misfire) -> Result<bool, StoreError>;
     /// Records the address a visitor left while no agent was online.
     async fn leave_email(&self, ticket: &str, email: &str) -> Result<bool, StoreError>;
+    /// Records what a beacon reported about a conversation. Outcomes only move forward
+    /// (open → resolved → escalated); the thread and trace are replaced by a report of the
+    /// same or a later outcome; the last-seen time only grows.
+    async fn record_conversation(&self, record: &ConversationRecord) -> Result<(), StoreError>;
+    /// Conversations of `site` that started in `since..until`, oldest first.
+    async fn conversations(
+        &self,
+        site: &str,
+        since: Millis,
+        until: Millis,
+    ) -> Result<Vec<ConversationRecord>, StoreError>;
+    /// Tickets of `site` created at or after `since`.
+    async fn tickets_since(&self, site: &str, since: Millis) -> Result<Vec<Ticket>, StoreError>;
     /// Moves every offline ticket to the queue (an agent came online).
     async fn wake_offline(&self) -> Result<u64, StoreError>;
     /// Creates an agent; [`StoreError::Exists`] if the name is taken.

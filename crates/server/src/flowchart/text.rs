@@ -112,7 +112,7 @@ fn char_ems(c: char) -> f64 {
 
 /// Escapes the five XML special characters (and drops characters XML cannot carry), so
 /// user-authored text can never open a tag or break out of an attribute.
-pub(super) fn xml(raw: &str) -> String {
+pub(crate) fn xml(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {

@@ -14,9 +14,12 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
+mod conversations;
+
 use super::{
-    AgentRow, Claim, NewMessage, NewTicket, Status, Store, StoreError, StoredMessage, Ticket,
-    author_str, misfire_str, parse_author, parse_misfire, parse_priority, priority_rank,
+    AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, Status, Store, StoreError,
+    StoredMessage, Ticket, author_str, misfire_str, parse_author, parse_misfire, parse_priority,
+    priority_rank,
 };
 
 /// SQLite-backed store.
@@ -249,6 +252,7 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await?;
             }
+            conversations::upsert(&mut tx, &ConversationRecord::escalated(&new)).await?;
         }
         tx.commit().await?;
         let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND handoff_id = ?");
@@ -398,6 +402,33 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn record_conversation(&self, record: &ConversationRecord) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        conversations::upsert(&mut conn, record).await
+    }
+
+    async fn conversations(
+        &self,
+        site: &str,
+        since: Millis,
+        until: Millis,
+    ) -> Result<Vec<ConversationRecord>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        conversations::started_between(&mut conn, site, since, until).await
+    }
+
+    async fn tickets_since(&self, site: &str, since: Millis) -> Result<Vec<Ticket>, StoreError> {
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND created_at >= ? ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(site)
+            .bind(i64_of(since))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(ticket_from_row).collect()
     }
 
     async fn wake_offline(&self) -> Result<u64, StoreError> {
