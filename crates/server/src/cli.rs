@@ -97,6 +97,26 @@ pub enum Command {
         #[arg(long)]
         page: Option<String>,
     },
+    /// Write the review report of a period: one self-contained HTML page with charts, or its
+    /// JSON twin. Every figure is defined in docs/metrics.md.
+    Report {
+        /// The site config (names the triggers and experiments to report on).
+        #[arg(long, default_value = "site.json")]
+        config: PathBuf,
+        /// Directory of the database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Conversations that started this long ago or later: `90d`, `36h`, or a date
+        /// (`2026-09-01`, UTC).
+        #[arg(long, default_value = "30d")]
+        since: String,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write the JSON twin instead of HTML.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `baton agent …`.
@@ -184,6 +204,16 @@ pub fn run(
         } => load(&config, err).and_then(|site| match script {
             Some(path) => run_script(site, &visitor, page, &path, out, err),
             None => run_interactive(site, &visitor, page, input, out, err),
+        }),
+        Command::Report {
+            config,
+            data,
+            since,
+            output,
+            json,
+        } => load(&config, err).and_then(|site| {
+            let text = crate::run::report(&site, &data, &since, json).map_err(Failure::Usage)?;
+            write_output(output.as_deref(), &text, out)
         }),
     };
     match result {

@@ -687,6 +687,41 @@ fn summary(comparisons: &[Comparison], alpha: f64, variants: &[VariantReport]) -
     parts.join(" ")
 }
 
+/// The start of a report period: `90d` or `36h` before `now`, or a UTC date `YYYY-MM-DD`.
+pub fn parse_since(text: &str, now: Millis) -> Result<Millis, String> {
+    let text = text.trim();
+    let bad = || {
+        format!("`--since {text}`: give a length like `90d` or `36h`, or a date like `2026-09-01`")
+    };
+    if let Some((n, unit)) = text
+        .strip_suffix('d')
+        .map(|n| (n, DAY))
+        .or_else(|| text.strip_suffix('h').map(|n| (n, DAY / 24)))
+    {
+        let n: u64 = n.parse().map_err(|_| bad())?;
+        return Ok(now.saturating_sub(n.saturating_mul(unit)));
+    }
+    let mut parts = text.splitn(3, '-').map(str::parse::<i64>);
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    // Days from civil (Howard Hinnant's algorithm), the inverse of [`date`].
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let at = u64::try_from(days).map_err(|_| bad())? * DAY;
+    if date(at) != text {
+        return Err(bad());
+    }
+    Ok(at)
+}
+
 /// `YYYY-MM-DD` (UTC) of a time, by the days-from-civil inverse (Howard Hinnant's algorithm).
 pub fn date(at: Millis) -> String {
     let days = (at / DAY) as i64;

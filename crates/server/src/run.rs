@@ -1,5 +1,5 @@
-//! The long-running commands: `baton serve` and `baton agent add`. They own a tokio runtime;
-//! the rest of the CLI stays synchronous.
+//! The commands that use the database: `baton serve`, `baton agent add` and `baton report`.
+//! They own a tokio runtime; the rest of the CLI stays synchronous.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -149,4 +149,37 @@ pub fn add_agent(
         .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// `baton report`: the report of conversations since `since` (see
+/// [`crate::insights::parse_since`]), as HTML or JSON.
+pub fn report(
+    site: &baton_core::Site,
+    data: &Path,
+    since: &str,
+    json: bool,
+) -> Result<String, String> {
+    let now = crate::state::now();
+    let since = crate::insights::parse_since(since, now)?;
+    if !data.join("baton.db").exists() {
+        return Err(format!(
+            "no database in `{}` (give the directory `baton serve --data` uses)",
+            data.display()
+        ));
+    }
+    let window = crate::insights::Window { since, until: now };
+    let facts = runtime()?.block_on(async {
+        let store = SqliteStore::open(data).await.map_err(|e| e.to_string())?;
+        crate::insights::load(&store, &site.id, window)
+            .await
+            .map_err(|e| e.to_string())
+    })?;
+    let report = crate::insights::compute(site, &facts, window);
+    Ok(if json {
+        let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        text.push('\n');
+        text
+    } else {
+        crate::insights::html::render(&report)
+    })
 }

@@ -361,6 +361,27 @@ fn dates_are_utc_calendar_days() {
 }
 
 #[test]
+fn since_takes_lengths_and_dates() {
+    let now = S + 100 * DAY;
+    assert_eq!(parse_since("90d", now), Ok(S + 10 * DAY));
+    assert_eq!(parse_since("36h", now), Ok(now - 36 * H));
+    assert_eq!(parse_since("2026-10-01", now), Ok(S));
+    assert_eq!(parse_since("2000-02-29", now), Ok(951_782_400_000));
+    for bad in [
+        "",
+        "d",
+        "-3d",
+        "ninety",
+        "2026-02-30",
+        "2026-13-01",
+        "26-10-01x",
+    ] {
+        let e = parse_since(bad, now).expect_err(bad);
+        assert!(e.contains("like `90d`"), "{e}");
+    }
+}
+
+#[test]
 fn an_empty_window_reports_no_rates_and_renders() {
     let window = Window {
         since: S,
