@@ -13,6 +13,7 @@ use std::sync::Arc;
 use baton_core::Millis;
 use baton_core::Site;
 use baton_core::conversation::{Conversation, Event, FetchRequest, Output, Reason};
+use baton_core::outcome::{Outcome, OutcomeReport};
 use baton_core::protocol::{Handoff, ServerToVisitor, VisitorFrame};
 use baton_core::transcript::Author;
 use serde_json::Value;
@@ -458,6 +459,19 @@ impl Chat {
     /// What the host page should hear about since the last call.
     pub fn take_notices(&mut self) -> Vec<Notice> {
         std::mem::take(&mut self.notices)
+    }
+
+    /// The body of the outcome beacon to send now, if any: `resolved` once, when the journey
+    /// has ended without a person; `open` whenever the page is `leaving` mid-conversation.
+    /// Handed-over conversations send none: the handoff reports them.
+    pub fn take_beacon(&mut self, leaving: bool) -> Option<String> {
+        let report = OutcomeReport::of(&self.conversation)?;
+        match report.outcome {
+            Outcome::Resolved if !self.saved.resolved_sent => self.saved.resolved_sent = true,
+            Outcome::Open if leaving => {}
+            _ => return None,
+        }
+        serde_json::to_string(&report).ok()
     }
 
     /// The site.

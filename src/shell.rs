@@ -156,8 +156,47 @@ impl Widget {
         if standalone {
             widget.open_panel();
         }
+        widget.report_on_leaving();
         widget.sync();
         widget
+    }
+
+    /// Sends the `open` outcome beacon whenever the page hides mid-conversation (closed,
+    /// left, or put in the background, where a phone may discard it), so a conversation the
+    /// visitor walks away from is counted as abandoned rather than lost.
+    fn report_on_leaving(self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_hide = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            let hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_none_or(|d| d.hidden());
+            if hidden {
+                self.beacon(true);
+            }
+        });
+        let callback = on_hide.as_ref().unchecked_ref();
+        let _ = window.add_event_listener_with_callback("pagehide", callback);
+        if let Some(document) = window.document() {
+            let _ = document.add_event_listener_with_callback("visibilitychange", callback);
+        }
+        // The widget lives as long as the page.
+        on_hide.forget();
+    }
+
+    /// Sends the outcome beacon the chat has for now, if any (see [`Chat::take_beacon`]).
+    fn beacon(self, leaving: bool) {
+        let body = self
+            .chat
+            .try_update_untracked(|chat| chat.take_beacon(leaving))
+            .flatten();
+        let Some(body) = body else { return };
+        let sent = web_sys::window()
+            .and_then(|w| w.navigator().send_beacon_with_opt_str("/api/outcome", Some(&body)).ok());
+        if sent != Some(true) {
+            warn("Baton: the browser refused the outcome report");
+        }
     }
 
     /// Changes the chat with `change`, sends the frame it returns (if any), then syncs.
@@ -204,6 +243,7 @@ impl Widget {
 
     /// Carries out what the chat asks for after a change.
     pub fn sync(self) {
+        self.beacon(false);
         self.chat
             .with_untracked(|chat| save(chat.site(), chat.saved()));
         let notices = self

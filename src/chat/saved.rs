@@ -24,6 +24,9 @@ pub struct Saved {
     /// The conversation with a person, once the bot handed over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handover: Option<Handover>,
+    /// Whether the `resolved` outcome beacon went out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resolved_sent: bool,
 }
 
 /// The current [`Saved::version`]. 2: the handoff and `later` are kept as encoded frames.

@@ -294,3 +294,39 @@ fn a_sensitive_keyword_hands_over() {
     chat.say("I will call my lawyer", "m1".into(), START + 1_000);
     assert!(chat.handover().is_some());
 }
+
+#[test]
+fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
+    let mut chat = fresh();
+    assert_eq!(chat.take_beacon(false), None, "nothing to say while chatting");
+    let open = chat.take_beacon(true).expect("leaving mid-conversation");
+    let report: OutcomeReport = serde_json::from_str(&open).expect("a report");
+    assert_eq!(report.outcome, Outcome::Open);
+    assert_eq!((report.visitor.as_str(), report.started_at), ("v-test", START));
+
+    // Order status, then "No, that's all": the journey ends.
+    chat.choose(0, START + 1_000);
+    chat.say("AB123456", "m1".into(), START + 2_000);
+    let fetch = chat.take_fetch().expect("a lookup");
+    chat.fetched(
+        fetch.id,
+        Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
+        START + 2_500,
+    );
+    chat.choose(1, START + 3_000);
+    let done = chat.take_beacon(false).expect("the journey ended");
+    let report: OutcomeReport = serde_json::from_str(&done).expect("a report");
+    assert_eq!(report.outcome, Outcome::Resolved);
+    assert!(!report.transcript.is_empty());
+    assert_eq!(chat.take_beacon(false), None, "sent once");
+    assert_eq!(chat.take_beacon(true), None, "and not again on leaving");
+    let reloaded = Chat::restore(site(), "other", chat.saved().clone());
+    assert!(reloaded.saved().resolved_sent, "a reload remembers it went");
+}
+
+#[test]
+fn a_handed_over_chat_sends_no_beacon() {
+    let mut chat = handed_over();
+    assert_eq!(chat.take_beacon(true), None);
+    assert_eq!(chat.take_beacon(false), None);
+}

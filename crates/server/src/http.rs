@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -33,6 +33,7 @@ pub fn app(state: AppState) -> Router {
         .route("/baton.js", get(loader))
         .route("/api/login", post(login))
         .route("/api/outcome", post(crate::outcomes::receive))
+        .route("/api/insights", get(insights))
         .route("/ws/visitor", get(crate::visitor::upgrade))
         .route("/ws/agent", get(crate::agent::upgrade))
         .route("/demo/api/orders/{order}", get(demo_order))
@@ -66,6 +67,8 @@ pub fn app(state: AppState) -> Router {
 pub enum AppError {
     /// Bad credentials.
     Unauthorized,
+    /// No session token, or one that has ended.
+    NoSession,
     /// Not here.
     NotFound,
     /// The request cannot be used; the reason is for the client.
@@ -84,6 +87,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match self {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "wrong name or password"),
+            AppError::NoSession => (
+                StatusCode::UNAUTHORIZED,
+                "no session, or it has ended: sign in again",
+            ),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not found"),
             AppError::BadRequest(reason) => {
                 return (StatusCode::BAD_REQUEST, Json(json!({ "error": reason }))).into_response();
@@ -98,6 +105,51 @@ impl IntoResponse for AppError {
         };
         (status, Json(json!({ "error": message }))).into_response()
     }
+}
+
+/// `?since=30d&format=html|json` of `GET /api/insights`.
+#[derive(Debug, Deserialize)]
+pub struct InsightsQuery {
+    /// The period's start (see [`crate::insights::parse_since`]); 30 days by default.
+    #[serde(default)]
+    since: Option<String>,
+    /// `html` (the review page) or `json` (its twin, the default).
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The review of a period for a signed-in agent (`Authorization: Bearer <session token>`).
+async fn insights(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(query): Query<InsightsQuery>,
+) -> Result<Response, AppError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(AppError::NoSession)?;
+    let at = now();
+    state
+        .store
+        .session_agent(&crate::secret::token_hash(token), at)
+        .await?
+        .ok_or(AppError::NoSession)?;
+    let since = crate::insights::parse_since(query.since.as_deref().unwrap_or("30d"), at)
+        .map_err(AppError::BadRequest)?;
+    let window = crate::insights::Window { since, until: at };
+    let site = &state.site.site;
+    let facts = crate::insights::load(state.store.as_ref(), &site.id, window).await?;
+    let report = crate::insights::compute(site, &facts, window);
+    Ok(match query.format.as_deref() {
+        None | Some("json") => Json(report).into_response(),
+        Some("html") => Html(crate::insights::html::render(&report)).into_response(),
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "unknown format `{other}`: give `html` or `json`"
+            )));
+        }
+    })
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
