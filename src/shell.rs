@@ -192,8 +192,11 @@ impl Widget {
             .try_update_untracked(|chat| chat.take_beacon(leaving))
             .flatten();
         let Some(body) = body else { return };
-        let sent = web_sys::window()
-            .and_then(|w| w.navigator().send_beacon_with_opt_str("/api/outcome", Some(&body)).ok());
+        let sent = web_sys::window().and_then(|w| {
+            w.navigator()
+                .send_beacon_with_opt_str("/api/outcome", Some(&body))
+                .ok()
+        });
         if sent != Some(true) {
             warn("Baton: the browser refused the outcome report");
         }

@@ -298,11 +298,18 @@ fn a_sensitive_keyword_hands_over() {
 #[test]
 fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
     let mut chat = fresh();
-    assert_eq!(chat.take_beacon(false), None, "nothing to say while chatting");
+    assert_eq!(
+        chat.take_beacon(false),
+        None,
+        "nothing to say while chatting"
+    );
     let open = chat.take_beacon(true).expect("leaving mid-conversation");
     let report: OutcomeReport = serde_json::from_str(&open).expect("a report");
     assert_eq!(report.outcome, Outcome::Open);
-    assert_eq!((report.visitor.as_str(), report.started_at), ("v-test", START));
+    assert_eq!(
+        (report.visitor.as_str(), report.started_at),
+        ("v-test", START)
+    );
 
     // Order status, then "No, that's all": the journey ends.
     chat.choose(0, START + 1_000);

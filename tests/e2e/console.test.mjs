@@ -4,8 +4,7 @@
 // accessibility violations on the login form, the queue or the ticket view.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
-import { Visitor, browser, handoff, startServer } from './support.mjs';
+import { Visitor, assertAccessible, browser, handoff, startServer } from './support.mjs';
 
 const XSS = '<img src=x onerror="window.__pwned=1"> my parcel <script>window.__pwned=2</script> is late';
 
@@ -72,10 +71,3 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
   visitor.close();
   await context.close();
 });
-
-/** axe-core finds no violations on the page as it is now. */
-async function assertAccessible(page, what) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(found, [], `axe-core violations on ${what}`);
-}

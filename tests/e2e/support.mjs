@@ -1,5 +1,6 @@
 // Shared pieces of the browser tests: a real `baton serve` process, a visitor websocket
 // client speaking the protocol, and a headless Chromium from Debian.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,11 +8,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BATON = process.env.BATON_BIN ?? join(ROOT, 'target/debug/baton');
+export const BATON = process.env.BATON_BIN ?? join(ROOT, 'target/debug/baton');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /**
@@ -212,4 +214,51 @@ export async function browser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// The widget on a host page.
+
+/** Clicks the launcher (inside a closed shadow root, so by its position) and waits for the panel. */
+export async function openChat(page) {
+  const box = await launcherBox(page);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const frame = await widgetFrame(page);
+  await frame.locator('#baton-input').waitFor();
+  return frame;
+}
+
+export async function launcherBox(page) {
+  const launcher = page.locator('baton-chat');
+  await launcher.waitFor({ state: 'attached' });
+  for (let i = 0; i < 50; i += 1) {
+    const box = await launcher.boundingBox();
+    if (box && box.width > 0) return box;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the launcher never got a size');
+}
+
+export async function widgetFrame(page) {
+  for (let i = 0; i < 100; i += 1) {
+    const frame = page.frames().find((f) => f.url().includes('/widget/'));
+    if (frame) return frame;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('no widget iframe');
+}
+
+export async function say(frame, text) {
+  await frame.fill('#baton-input', text);
+  await frame.press('#baton-input', 'Enter');
+}
+
+export function shown(frame, text) {
+  return frame.locator('.log li', { hasText: text }).first().waitFor({ timeout: 10_000 });
+}
+
+/** axe-core finds no violations on the page as it is now. */
+export async function assertAccessible(page, what) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `axe-core violations on ${what}`);
 }

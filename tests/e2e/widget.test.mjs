@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
-import { Agent, browser, hostSite, signToken, startServer } from './support.mjs';
+import {
+  Agent, assertAccessible, browser, hostSite, launcherBox, openChat, say, shown, signToken, startServer, widgetFrame,
+} from './support.mjs';
 
 const SECRET = 'e2e-profile-secret';
 const HOSTILE = '<style>* { all: unset !important; } div { display: none !important; } button { display: none !important; }</style>';
@@ -66,52 +67,8 @@ async function identify(page, profile, token) {
   await page.evaluate(([p, t]) => window.Baton.identify(p, t), [profile, token]);
 }
 
-/** Clicks the launcher (inside a closed shadow root, so by its position) and waits for the panel. */
-async function openChat(page) {
-  const box = await launcherBox(page);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  const frame = await widgetFrame(page);
-  await frame.locator('#baton-input').waitFor();
-  return frame;
-}
-
-async function launcherBox(page) {
-  const launcher = page.locator('baton-chat');
-  await launcher.waitFor({ state: 'attached' });
-  for (let i = 0; i < 50; i += 1) {
-    const box = await launcher.boundingBox();
-    if (box && box.width > 0) return box;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the launcher never got a size');
-}
-
-async function widgetFrame(page) {
-  for (let i = 0; i < 100; i += 1) {
-    const frame = page.frames().find((f) => f.url().includes('/widget/'));
-    if (frame) return frame;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('no widget iframe');
-}
-
-async function say(frame, text) {
-  await frame.fill('#baton-input', text);
-  await frame.press('#baton-input', 'Enter');
-}
-
-function shown(frame, text) {
-  return frame.locator('.log li', { hasText: text }).first().waitFor({ timeout: 10_000 });
-}
-
 async function texts(frame) {
   return frame.locator('.log li .text').allTextContents();
-}
-
-async function assertAccessible(page, what) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-  assert.deepEqual(summary, [], `axe-core violations (${what})`);
 }
 
 test('the launcher shows before any wasm loads, and the FAQ answers', async () => {

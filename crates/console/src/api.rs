@@ -1,4 +1,4 @@
-//! The browser around the app: `POST /api/login`, sessionStorage, the socket's address, the
+//! The browser around the app: `POST /api/login`, `GET /api/insights`, sessionStorage, the socket's address, the
 //! clock and client message ids.
 
 use std::cell::Cell;
@@ -102,6 +102,48 @@ pub fn socket_url() -> Option<String> {
     Some(format!("{scheme}://{}/ws/agent", location.host().ok()?))
 }
 
+/// `GET path` with the session token; the body, or a sentence saying what went wrong.
+pub async fn get_text(path: &str, token: &str) -> Result<String, String> {
+    let unreachable =
+        |_| "Could not reach the server. Check the connection and try again.".to_owned();
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let headers = Headers::new().map_err(unreachable)?;
+    headers
+        .set("Authorization", &format!("Bearer {token}"))
+        .map_err(unreachable)?;
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(path, &init).map_err(unreachable)?;
+    let window = web_sys::window().ok_or("No browser window.")?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(|r| r.dyn_into())
+        .map_err(unreachable)?;
+    let text = body_text(&response).await;
+    match response.status() {
+        200 => Ok(text),
+        401 => Err("Your session has ended. Log out and in again to see insights.".to_owned()),
+        status => {
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+            Err(match json.get("error").and_then(|e| e.as_str()) {
+                Some(e) => format!("The server could not make the review: {e}"),
+                None => format!("The server could not make the review (HTTP {status})."),
+            })
+        }
+    }
+}
+
+async fn body_text(response: &Response) -> String {
+    match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .unwrap_or_default()
+}
+
 /// Logs in; `Err` is a sentence for the form.
 pub async fn login(name: &str, password: &str) -> Result<Session, String> {
     let unreachable =
@@ -121,14 +163,7 @@ pub async fn login(name: &str, password: &str) -> Result<Session, String> {
         .await
         .and_then(|r| r.dyn_into())
         .map_err(unreachable)?;
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    }
-    .unwrap_or_default();
+    let text = body_text(&response).await;
     let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let field = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     match response.status() {

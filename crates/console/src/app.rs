@@ -8,6 +8,7 @@ use baton_core::Millis;
 use leptos::prelude::*;
 
 use crate::api::{self, Session};
+use crate::insights::Insights;
 use crate::login::Login;
 use crate::queue::{HeldList, Queue};
 use crate::socket;
@@ -79,7 +80,7 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
     };
     provide_context(ctx);
     let ws = ctx.ws;
-    socket::start(token, ws);
+    socket::start(token.clone(), ws);
     let tick =
         set_interval_with_handle(move || ctx.now.set(api::now()), Duration::from_secs(1)).ok();
     on_cleanup(move || {
@@ -103,10 +104,27 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
         }
     });
     let agent = move || ws.with(|w| w.agent.clone()).unwrap_or_else(|| name.clone());
+    let insights = RwSignal::new(false);
+    let view_button = move |label: &'static str, show_insights: bool| {
+        view! {
+            <button
+                type="button"
+                data-testid=format!("view-{}", label.to_lowercase())
+                aria-pressed=move || (insights.get() == show_insights).to_string()
+                on:click=move |_| insights.set(show_insights)
+            >
+                {label}
+            </button>
+        }
+    };
     view! {
         <a class="skip" href="#main">"Skip to the ticket"</a>
         <header class="topbar">
             <h1>"Baton " <span class="sub">"agent workspace"</span></h1>
+            <nav class="views" aria-label="Views">
+                {view_button("Tickets", false)}
+                {view_button("Insights", true)}
+            </nav>
             <ConnState />
             <p class="who">"Signed in as " <strong data-testid="agent-name">{agent}</strong></p>
             <button type="button" id="logout" data-testid="logout" on:click=move |_| log_out(session, message, None)>
@@ -114,7 +132,13 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
             </button>
         </header>
         <Notices />
-        <div class="layout">
+        <Show when=move || insights.get()>
+            <main id="insights" class="main">
+                <Insights token=token.clone() />
+            </main>
+        </Show>
+        // The ticket view stays mounted under Insights, so drafts and focus survive a look.
+        <div class="layout" hidden=move || insights.get()>
             <nav class="side" aria-label="Tickets">
                 <HeldList />
                 <Queue />

@@ -18,6 +18,8 @@ mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod insights;
+#[cfg(target_arch = "wasm32")]
 mod login;
 #[cfg(target_arch = "wasm32")]
 mod queue;
