@@ -10,6 +10,9 @@
 //!   Chromium.
 //! - `cargo xtask demo [ADDR]` — check and draw the example config, create the demo agent,
 //!   and run `baton serve` on it (default 127.0.0.1:8080) until Ctrl-C.
+//! - `cargo xtask simulate [--conversations N] [--days D] [--seed S]` — start `baton serve`
+//!   on the demo's data and drive it with synthetic conversations (`baton simulate`), so
+//!   the review and Insights have something to show. `demo` does this once, on its first run.
 //! - `cargo xtask bench` — criterion benchmarks (a Markdown table of medians), the server
 //!   benchmarks (handoff latency, relay throughput vs a bare echo, idle sockets), then the
 //!   widget's bytes and timings in headless Chromium.
@@ -29,8 +32,9 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("setup") => setup(),
+        Some("simulate") => simulate(&args[1..]),
         Some("help") | None => {
-            println!("usage: cargo xtask <test|demo|bench|setup>");
+            println!("usage: cargo xtask <test|demo|simulate|bench|setup>");
             Ok(())
         }
         Some(other) => Err(format!("unknown command `{other}`; try `cargo xtask help`")),
@@ -321,8 +325,13 @@ fn demo(args: &[String]) -> Result {
     build_console()?;
     build_widget()?;
     let console = console_dist();
+    let fresh = !data.join("baton.db").exists();
     step("demo agent");
     add_demo_agent(&baton, &data)?;
+    if fresh {
+        step("a month of synthetic conversations, so Insights has data (first run only)");
+        simulate_into(&baton, &data, &["--conversations", "1500"])?;
+    }
     let secret = demo.join("jwt-secret");
     std::fs::write(&secret, "demo-secret\n")
         .map_err(|e| format!("cannot write {}: {e}", secret.display()))?;
@@ -367,6 +376,73 @@ fn demo(args: &[String]) -> Result {
 }
 
 const DEMO_PASSWORD: &str = "demo-password";
+
+/// `cargo xtask simulate`: synthetic traffic into the demo's database.
+fn simulate(args: &[String]) -> Result {
+    step("building baton");
+    run(
+        "cargo",
+        &["build", "--quiet", "-p", "baton-server", "--bin", "baton"],
+    )?;
+    let baton = root().join("target/debug/baton");
+    let baton = baton.to_string_lossy();
+    let data = root().join("target/demo/data");
+    std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
+    add_demo_agent(&baton, &data)?;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    simulate_into(&baton, &data, &args)
+}
+
+/// Starts `baton serve` on `data` at a free port, runs `baton simulate` against it with
+/// `args`, and stops the server.
+fn simulate_into(baton: &str, data: &Path, args: &[&str]) -> Result {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut server = Command::new(baton)
+        .args([
+            "serve",
+            "--config",
+            EXAMPLE,
+            "--addr",
+            "127.0.0.1:0",
+            "--data",
+        ])
+        .arg(data)
+        .current_dir(root())
+        .env("BATON_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start baton serve: {e}"))?;
+    let mut first = String::new();
+    if let Some(stdout) = server.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut first);
+    }
+    let result = match first.trim().strip_prefix("baton: listening on ") {
+        Some(url) => {
+            let mut child = Command::new(baton)
+                .args([
+                    "simulate", "--url", url, "--config", EXAMPLE, "--agent", "demo",
+                ])
+                .args(args)
+                .current_dir(root())
+                .stdin(Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("cannot start baton simulate: {e}"))?;
+            if let Some(mut stdin) = child.stdin.take() {
+                writeln!(stdin, "{DEMO_PASSWORD}").map_err(|e| e.to_string())?;
+            }
+            let status = child.wait().map_err(|e| e.to_string())?;
+            status
+                .success()
+                .then_some(())
+                .ok_or_else(|| format!("`baton simulate` failed ({status})"))
+        }
+        None => Err(format!("baton serve did not start: {first}")),
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
 
 /// Creates the `demo` agent unless it exists.
 fn add_demo_agent(baton: &str, data: &Path) -> Result {

@@ -7,6 +7,7 @@
 //! team fixes a config in one round.
 
 mod compile;
+mod drift_checks;
 mod flow_checks;
 mod hours_checks;
 pub mod path;

@@ -3,8 +3,8 @@
 //! Escalations reach the server as handoffs; the conversations the bot kept would be
 //! invisible without this report, and every rate needs them as its denominator. The widget
 //! sends an [`OutcomeReport`] with `navigator.sendBeacon` when the journey ends (`resolved`)
-//! and whenever the page hides mid-conversation (`open`, with the time last seen). The server
-//! calls a conversation that stays `open` for [`ABANDONED_AFTER`] abandoned.
+//! and whenever the page hides mid-conversation (`open`). The server calls a conversation
+//! abandoned when it is `open` and its last message is [`ABANDONED_AFTER`] old.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ use crate::protocol::PROTOCOL_VERSION;
 use crate::transcript::Transcript;
 use crate::trigger::Firing;
 
-/// A conversation still open this long after it was last seen is abandoned: 30 minutes.
+/// A conversation still open this long after its last message is abandoned: 30 minutes.
 pub const ABANDONED_AFTER: Millis = 30 * 60 * 1000;
 
 /// Where a conversation stands. The order is the order of precedence: a later report never

@@ -43,7 +43,33 @@ pub struct Site {
     pub redactor: Redactor,
     /// A/B tests.
     pub experiments: Vec<Experiment>,
+    /// Drift alert settings (used by the server).
+    pub drift: Drift,
     pub(crate) answers: YesNo,
+}
+
+/// Drift alert settings, defaults filled in; see `docs/metrics.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drift {
+    /// Significance level of each one-sided test.
+    pub alpha: f64,
+    /// Days in the baseline.
+    pub baseline_days: u32,
+    /// Expected firings a day needed to test for "too rarely".
+    pub min_expected: f64,
+    /// Where new alerts are POSTed.
+    pub webhook: Option<String>,
+}
+
+impl Default for Drift {
+    fn default() -> Drift {
+        Drift {
+            alpha: 0.001,
+            baseline_days: 28,
+            min_expected: 5.0,
+            webhook: None,
+        }
+    }
 }
 
 /// Look of the widget, defaults filled in.

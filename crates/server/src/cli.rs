@@ -117,6 +117,50 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Re-run a period's stored conversations under a proposed config and under the one in
+    /// use, and report per trigger which would now escalate that did not, and the reverse.
+    Replay {
+        /// The proposed config.
+        #[arg(long)]
+        config: PathBuf,
+        /// The config in use.
+        #[arg(long, default_value = "site.json")]
+        current: PathBuf,
+        /// Directory of the database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Conversations that started this long ago or later: `30d`, `36h`, or a date.
+        #[arg(long, default_value = "30d")]
+        since: String,
+        /// Write to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write JSON (every changed conversation's id) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drive a running server with synthetic conversations (deterministic for a seed): outcome
+    /// beacons, handoffs, and an agent who claims, replies, closes and sometimes flags.
+    Simulate {
+        /// The server, e.g. `http://127.0.0.1:8080`.
+        #[arg(long)]
+        url: String,
+        /// The config the server runs (the journeys are played through it).
+        #[arg(long, default_value = "site.json")]
+        config: PathBuf,
+        /// How many conversations.
+        #[arg(long, default_value_t = 2000)]
+        conversations: u64,
+        /// Spread their starts over this many past days.
+        #[arg(long, default_value_t = 30)]
+        days: u64,
+        /// The seed: the same seed gives the same conversations.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The agent who answers; the password is the first line of standard input.
+        #[arg(long)]
+        agent: String,
+    },
 }
 
 /// `baton agent …`.
@@ -214,6 +258,58 @@ pub fn run(
         } => load(&config, err).and_then(|site| {
             let text = crate::run::report(&site, &data, &since, json).map_err(Failure::Usage)?;
             write_output(output.as_deref(), &text, out)
+        }),
+        Command::Replay {
+            config,
+            current,
+            data,
+            since,
+            output,
+            json,
+        } => load(&current, err).and_then(|current| {
+            let proposed = load(&config, err)?;
+            if proposed.id != current.id {
+                return Err(Failure::Usage(format!(
+                    "the proposed config is for site `{}`, the one in use for `{}`",
+                    proposed.id, current.id
+                )));
+            }
+            let text = crate::run::replay(&current, &proposed, &data, &since, json, err)
+                .map_err(Failure::Usage)?;
+            write_output(output.as_deref(), &text, out)
+        }),
+        Command::Simulate {
+            url,
+            config,
+            conversations,
+            days,
+            seed,
+            agent,
+        } => load(&config, err).and_then(|site| {
+            let mut password = String::new();
+            input
+                .read_line(&mut password)
+                .map_err(|e| Failure::Usage(format!("cannot read the password: {e}")))?;
+            let plan = crate::simulate::Plan {
+                url: url.trim_end_matches('/').to_owned(),
+                conversations,
+                days: days.max(1),
+                seed,
+                agent,
+                password: password.trim_end_matches(['\n', '\r']).to_owned(),
+            };
+            let mut bar = crate::progress::Bar::new("simulating", err);
+            let tally =
+                crate::simulate::run(&site, &plan, crate::state::now(), |done, total| {
+                    bar.update(done, total);
+                });
+            bar.finish();
+            let tally = tally.map_err(Failure::Usage)?;
+            let text = format!(
+                "{} conversations: {} resolved by the bot, {} left open, {} escalated ({} rated, {} flagged)\n",
+                conversations, tally.resolved, tally.open, tally.escalated, tally.rated, tally.flagged
+            );
+            write_output(None, &text, out)
         }),
     };
     match result {

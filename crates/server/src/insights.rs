@@ -1,6 +1,6 @@
 //! Insights: the metrics product teams read, computed from stored facts only — conversation
 //! records (outcome beacons and handoffs) and tickets (agent replies, closes, ratings,
-//! misfire flags). `docs/metrics.md` defines each figure; this module is that definition in
+//! misfire flags) and the drift alerts of [`crate::drift`]. `docs/metrics.md` defines each figure; this module is that definition in
 //! code. [`compute`] is pure, so tests feed it facts with known answers; [`load`] reads the
 //! facts of a window from a [`Store`]. [`html`] renders a [`Report`] as one self-contained
 //! page; its JSON twin is the [`Report`] serialized.
@@ -18,6 +18,7 @@ use baton_core::transcript::Author;
 use baton_core::{Millis, Site};
 use serde::Serialize;
 
+use crate::drift::Alert;
 use crate::store::{ConversationRecord, Status, Store, StoreError, Ticket};
 
 /// One day in ms.
@@ -47,6 +48,8 @@ pub struct Facts {
     pub conversations: Vec<ConversationRecord>,
     /// Their tickets (and possibly others; unmatched ones are ignored).
     pub tickets: Vec<Ticket>,
+    /// Drift alerts open now or drifting within the window.
+    pub alerts: Vec<Alert>,
 }
 
 /// Reads the facts of `window` for `site`.
@@ -56,6 +59,7 @@ pub async fn load(store: &dyn Store, site: &str, window: Window) -> Result<Facts
             .conversations(site, window.since, window.until)
             .await?,
         tickets: store.tickets_since(site, window.since).await?,
+        alerts: store.alerts(site, window.since).await?,
     })
 }
 
@@ -76,6 +80,8 @@ pub struct Report {
     pub triggers: Vec<TriggerReport>,
     /// Per experiment of the config.
     pub experiments: Vec<ExperimentReport>,
+    /// Drift alerts open now or drifting within the window, newest first.
+    pub alerts: Vec<Alert>,
 }
 
 /// The figures for a set of conversations (the site, or one experiment variant).
@@ -108,9 +114,9 @@ pub struct Outcomes {
     pub escalated: u64,
     /// The bot's journey reached its end.
     pub resolved: u64,
-    /// Open and not seen for 30 minutes.
+    /// Open, and its last message is more than 30 minutes old.
     pub abandoned: u64,
-    /// Open and seen within 30 minutes: not counted in rates yet.
+    /// Open, with a message in the last 30 minutes: not counted in rates yet.
     pub open: u64,
 }
 
@@ -309,14 +315,12 @@ pub fn compute(site: &Site, facts: &Facts, window: Window) -> Report {
         window,
         repeats: repeats(&all, window.until),
     };
-    let day_count = window
-        .until
-        .saturating_sub(window.since)
-        .div_ceil(DAY)
-        .max(1);
+    // UTC calendar days, from the one `since` falls on.
+    let first_day = crate::drift::day_of(window.since);
+    let day_count = window.until.saturating_sub(first_day).div_ceil(DAY).max(1);
     let mut days: Vec<Day> = (0..day_count)
         .map(|d| Day {
-            date: date(window.since + d * DAY),
+            date: date(first_day + d * DAY),
             outcomes: Outcomes::default(),
         })
         .collect();
@@ -332,6 +336,7 @@ pub fn compute(site: &Site, facts: &Facts, window: Window) -> Report {
         overview: ctx.figures(&all),
         triggers: triggers(site, &all, &ctx, days.len()),
         experiments: experiments(site, &all, &ctx),
+        alerts: facts.alerts.clone(),
         days,
     }
 }
@@ -453,8 +458,10 @@ fn durations(mut values: Vec<u64>) -> Durations {
     }
 }
 
+/// The index of `at`'s UTC day among the window's days.
 fn day_index(window: Window, at: Millis) -> usize {
-    usize::try_from(at.saturating_sub(window.since) / DAY).unwrap_or(usize::MAX)
+    let first_day = crate::drift::day_of(window.since);
+    usize::try_from(at.saturating_sub(first_day) / DAY).unwrap_or(usize::MAX)
 }
 
 /// The trigger that caused a ticket's escalation, if a trigger did.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use baton_core::config::raw::Priority;
-use baton_core::conversation::{Conversation, Event, Reason};
+use baton_core::conversation::Reason;
 use baton_core::flow::NodeKind;
 use baton_core::protocol::Handoff;
 use baton_core::transcript::Author;
@@ -118,36 +118,13 @@ fn rerun(
     site: &Arc<Site>,
     trusted: &BTreeMap<String, serde_json::Value>,
 ) -> Vec<Firing> {
-    let mut chat = Conversation::new(Arc::clone(site), &handoff.visitor);
-    let start = handoff.started_at;
-    chat.handle(Event::Start { page: None }, start);
-    if !trusted.is_empty() {
-        chat.handle(
-            Event::Profile {
-                attributes: trusted.clone(),
-                verified: true,
-            },
-            start,
-        );
-    }
-    for entry in handoff
-        .transcript
-        .entries
-        .iter()
-        .filter(|e| e.from == Author::Visitor)
-    {
-        // Timers that fell due before this message fire first, as they did in the browser.
-        chat.handle(Event::Timer, entry.at);
-        chat.handle(
-            Event::Text {
-                text: entry.text.clone(),
-            },
-            entry.at,
-        );
-        if chat.escalation().is_some() {
-            break;
-        }
-    }
+    let chat = crate::replay::rerun(
+        site,
+        &handoff.visitor,
+        handoff.started_at,
+        trusted,
+        &handoff.transcript,
+    );
     chat.firings().to_vec()
 }
 

@@ -1,4 +1,5 @@
-//! The commands that use the database: `baton serve`, `baton agent add` and `baton report`.
+//! The commands that use the database: `baton serve`, `baton agent add`, `baton report` and
+//! `baton replay`.
 //! They own a tokio runtime; the rest of the CLI stays synchronous.
 
 use std::io::{BufRead, Write};
@@ -151,14 +152,9 @@ pub fn add_agent(
     Ok(())
 }
 
-/// `baton report`: the report of conversations since `since` (see
-/// [`crate::insights::parse_since`]), as HTML or JSON.
-pub fn report(
-    site: &baton_core::Site,
-    data: &Path,
-    since: &str,
-    json: bool,
-) -> Result<String, String> {
+/// The period from `since` to now, once the database in `data` is known to exist: a report
+/// never creates one.
+fn period(data: &Path, since: &str) -> Result<crate::insights::Window, String> {
     let now = crate::state::now();
     let since = crate::insights::parse_since(since, now)?;
     if !data.join("baton.db").exists() {
@@ -167,13 +163,24 @@ pub fn report(
             data.display()
         ));
     }
-    let window = crate::insights::Window { since, until: now };
-    let facts = runtime()?.block_on(async {
-        let store = SqliteStore::open(data).await.map_err(|e| e.to_string())?;
-        crate::insights::load(&store, &site.id, window)
-            .await
-            .map_err(|e| e.to_string())
-    })?;
+    Ok(crate::insights::Window { since, until: now })
+}
+
+/// `baton report`: the report of conversations since `since` (see
+/// [`crate::insights::parse_since`]), as HTML or JSON.
+pub fn report(
+    site: &baton_core::Site,
+    data: &Path,
+    since: &str,
+    json: bool,
+) -> Result<String, String> {
+    let window = period(data, since)?;
+    let facts = runtime()?
+        .block_on(async {
+            let store = SqliteStore::open(data).await?;
+            crate::insights::load(&store, &site.id, window).await
+        })
+        .map_err(|e| e.to_string())?;
     let report = crate::insights::compute(site, &facts, window);
     Ok(if json {
         let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
@@ -181,5 +188,38 @@ pub fn report(
         text
     } else {
         crate::insights::html::render(&report)
+    })
+}
+
+/// `baton replay`: the period's conversations under `current` and `proposed`, as text or
+/// JSON, with a progress bar on `err`.
+pub fn replay(
+    current: &std::sync::Arc<baton_core::Site>,
+    proposed: &std::sync::Arc<baton_core::Site>,
+    data: &Path,
+    since: &str,
+    json: bool,
+    err: &mut dyn Write,
+) -> Result<String, String> {
+    let window = period(data, since)?;
+    let conversations = runtime()?
+        .block_on(async {
+            let store = SqliteStore::open(data).await?;
+            store
+                .conversations(&current.id, window.since, window.until)
+                .await
+        })
+        .map_err(|e| e.to_string())?;
+    let mut bar = crate::progress::Bar::new("replaying", err);
+    let comparison = crate::replay::compare(current, proposed, &conversations, |done, total| {
+        bar.update(done, total);
+    });
+    bar.finish();
+    Ok(if json {
+        let mut text = serde_json::to_string_pretty(&comparison).map_err(|e| e.to_string())?;
+        text.push('\n');
+        text
+    } else {
+        crate::replay::render(&comparison)
     })
 }

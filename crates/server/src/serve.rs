@@ -12,16 +12,22 @@ use crate::metrics::Metrics;
 use crate::state::{AppState, Limits, SiteEntry};
 use crate::store::sqlite::SqliteStore;
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves, checking for trigger drift hourly meanwhile.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let drift = tokio::spawn(crate::drift::watch(
+        Arc::clone(&state.store),
+        Arc::clone(&state.site.site),
+    ));
     let app = crate::http::app(state);
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    drift.abort();
+    served
 }
 
 /// Everything needed to build [`AppState`].
@@ -103,10 +109,12 @@ pub fn load_site(path: &Path, secret: Option<Vec<u8>>) -> Result<SiteEntry, Star
         path: path.to_owned(),
         error,
     })?;
-    // The file compiled, so it is a JSON object; agent aids are for agents only.
+    // The file compiled, so it is a JSON object; agent aids are for agents only, and the
+    // drift settings for the server only (the webhook URL may hold a secret).
     let mut public_config: serde_json::Value = serde_json::from_str(&source).unwrap_or_default();
     if let Some(object) = public_config.as_object_mut() {
         object.remove("agent_aids");
+        object.remove("drift");
         object.remove("$schema");
     }
     Ok(SiteEntry {

@@ -48,7 +48,7 @@ impl Default for Limits {
 pub struct SiteEntry {
     /// The compiled config.
     pub site: Arc<Site>,
-    /// The config as served to widgets: the file without `agent_aids`.
+    /// The config as served to widgets: the file without `agent_aids` and `drift`.
     pub public_config: serde_json::Value,
     /// Secret for verifying profile tokens (HS256); `None` means no token verifies.
     pub secret: Option<Vec<u8>>,

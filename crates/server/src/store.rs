@@ -138,7 +138,7 @@ pub struct ConversationRecord {
     pub visitor: String,
     /// Start time; with the visitor it names the conversation.
     pub started_at: Millis,
-    /// When the server last heard of it.
+    /// Its last activity: the last message a beacon reported, or the handoff.
     pub last_seen_at: Millis,
     /// Where it stands; see [`Outcome`].
     pub outcome: Outcome,
@@ -153,13 +153,17 @@ pub struct ConversationRecord {
 }
 
 impl ConversationRecord {
-    /// The record an outcome beacon makes, received at `now`.
+    /// The record an outcome beacon makes, received at `now`. The conversation was last
+    /// seen at its last message (the widget's clock, kept between its start and `now`).
     pub fn reported(report: OutcomeReport, now: Millis) -> ConversationRecord {
+        let last = report.transcript.entries.iter().map(|e| e.at).max();
         ConversationRecord {
             site: report.site,
             visitor: report.visitor,
             started_at: report.started_at,
-            last_seen_at: now.max(report.started_at),
+            last_seen_at: last
+                .unwrap_or(report.started_at)
+                .clamp(report.started_at, now.max(report.started_at)),
             outcome: report.outcome,
             ticket: None,
             variants: report.variants,
@@ -314,6 +318,23 @@ pub trait Store: Send + Sync + 'static {
         since: Millis,
         until: Millis,
     ) -> Result<Vec<ConversationRecord>, StoreError>;
+    /// Applies one day's drift tests for `site`: a drift extends the open alert of its
+    /// trigger and direction or opens one; a normal result closes it; an untestable one
+    /// leaves it. Remembers `day` as checked. Returns the alerts opened.
+    async fn record_drift(
+        &self,
+        site: &str,
+        day: Millis,
+        results: &[(String, crate::drift::Direction, crate::drift::Test)],
+    ) -> Result<Vec<crate::drift::Alert>, StoreError>;
+    /// The last day drift was checked for `site`.
+    async fn last_drift_day(&self, site: &str) -> Result<Option<Millis>, StoreError>;
+    /// Alerts of `site` open now or drifting on a day at or after `since`, newest first.
+    async fn alerts(
+        &self,
+        site: &str,
+        since: Millis,
+    ) -> Result<Vec<crate::drift::Alert>, StoreError>;
     /// Tickets of `site` created at or after `since`.
     async fn tickets_since(&self, site: &str, since: Millis) -> Result<Vec<Ticket>, StoreError>;
     /// Moves every offline ticket to the queue (an agent came online).

@@ -68,6 +68,7 @@ impl Compiler {
         let redactor = self.redaction(&raw.redaction, &root.key("redaction"));
         let experiments =
             self.experiments(&raw.experiments, &raw.triggers, &root.key("experiments"));
+        let drift = self.drift(&raw.drift, &root.key("drift"));
         let answers = YesNo::new();
         match (flow, faq, triggers, aids, redactor, experiments, answers) {
             (
@@ -93,6 +94,7 @@ impl Compiler {
                 aids,
                 redactor,
                 experiments,
+                drift,
                 answers,
             }),
             _ => {

@@ -47,6 +47,10 @@ pub struct RawConfig {
     /// A/B tests of trigger thresholds and keyword lists.
     #[serde(default)]
     pub experiments: Vec<RawExperiment>,
+    /// Drift alerts on trigger rates. Read by the server only: `baton serve` leaves this
+    /// section out of the config it serves to widgets (the webhook URL may hold a secret).
+    #[serde(default)]
+    pub drift: RawDrift,
 }
 
 /// Site identity.
@@ -79,6 +83,40 @@ pub struct RawSite {
     /// will see our conversation so far.`
     #[serde(default)]
     pub handoff_text: Option<String>,
+}
+
+/// When a trigger's daily rate counts as drifting, and where alerts go.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RawDrift {
+    /// How readily an alert is raised: `low` (p < 0.0001), `medium` (p < 0.001, the
+    /// default) or `high` (p < 0.01).
+    #[serde(default)]
+    pub sensitivity: Option<Sensitivity>,
+    /// Days before the tested day that make the baseline, 7–90. Default: 28.
+    #[serde(default)]
+    pub baseline_days: Option<u32>,
+    /// Firings a day must be expected to have before a drop can be called "too rarely",
+    /// 1–1000. Default: 5.
+    #[serde(default)]
+    pub min_expected: Option<f64>,
+    /// `https://` (or `http://`) URL that receives a JSON POST for each new alert.
+    #[serde(default)]
+    pub webhook: Option<String>,
+}
+
+/// How readily drift alerts are raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    /// Alert when p < 0.0001: only the plainest changes.
+    Low,
+    /// Alert when p < 0.001 (the default).
+    Medium,
+    /// Alert when p < 0.01: sooner, with more false alarms.
+    High,
 }
 
 /// Business hours in one UTC offset.

@@ -39,6 +39,7 @@ pub fn render(report: &Report) -> String {
         date(report.window.since),
         date(report.window.until.saturating_sub(1)),
     );
+    alerts(&mut out, report);
     overview(&mut out, &report.overview);
     days(&mut out, report);
     triggers(&mut out, &report.triggers);
@@ -50,6 +51,40 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("</main></body></html>\n");
     out
+}
+
+fn alerts(out: &mut String, report: &Report) {
+    out.push_str("<h2>Drift alerts</h2>");
+    if report.alerts.is_empty() {
+        out.push_str("<p>No trigger fired unusually often or rarely in this period.</p>");
+        return;
+    }
+    out.push_str(
+        "<table><thead><tr><th scope=\"col\">Trigger</th><th scope=\"col\">Drift</th>\
+         <th scope=\"col\">Since</th><th scope=\"col\">Latest day</th><th scope=\"col\" class=\"n\">Fired in</th>\
+         <th scope=\"col\" class=\"n\">Expected</th><th scope=\"col\" class=\"n\">p</th><th scope=\"col\">Status</th></tr></thead><tbody>",
+    );
+    for a in &report.alerts {
+        let drift = match a.direction {
+            crate::drift::Direction::TooOften => "too often",
+            crate::drift::Direction::TooRarely => "too rarely",
+        };
+        let status = a
+            .closed_day
+            .map_or("open".to_owned(), |d| format!("closed {}", date(d)));
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><code>{}</code></th><td>{drift}</td><td>{}</td><td>{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{:.1}</td><td class=\"n\">{:.1e}</td><td>{status}</td></tr>",
+            xml(&a.trigger),
+            date(a.opened_day),
+            date(a.last_day),
+            a.observed,
+            a.expected,
+            a.p
+        );
+    }
+    out.push_str("</tbody></table>");
 }
 
 fn overview(out: &mut String, f: &Figures) {

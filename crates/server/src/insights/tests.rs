@@ -177,6 +177,7 @@ fn facts() -> (Facts, Window) {
     let facts = Facts {
         conversations: vec![c1, c2, c3, c4, c5, c6, c7, c8],
         tickets: vec![t1, t2, t3],
+        alerts: vec![],
     };
     (facts, window)
 }
@@ -289,30 +290,17 @@ fn days_and_triggers_match_the_hand_computed_figures() {
     );
 }
 
-/// A seeded generator (SplitMix64), so the experiments below are the same on every run.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next_f64(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// 2,000 visitors split by the real assignment hash; each escalates with its arm's rate.
 fn experiment_run(seed: u64, rate_a: f64, rate_b: f64) -> ExperimentReport {
     let site = site();
     let experiment = &site.experiments[0];
-    let mut rng = Seeded(seed);
+    let mut rng = crate::simulate::Seeded::new(seed);
     let conversations = (0..2_000)
         .map(|i| {
             let visitor = format!("visitor-{i}");
             let arm = experiment.assign(&visitor);
             let rate = if arm == 0 { rate_a } else { rate_b };
-            let outcome = if rng.next_f64() < rate {
+            let outcome = if rng.chance() < rate {
                 Outcome::Escalated
             } else {
                 Outcome::Resolved
@@ -323,7 +311,7 @@ fn experiment_run(seed: u64, rate_a: f64, rate_b: f64) -> ExperimentReport {
         .collect();
     let facts = Facts {
         conversations,
-        tickets: vec![],
+        ..Facts::default()
     };
     let window = Window {
         since: S,
@@ -351,6 +339,20 @@ fn an_experiment_with_a_real_effect_is_detected_and_one_without_is_not() {
         assert!(!none.verdict.significant, "{}", none.verdict.summary);
         assert!(none.verdict.summary.starts_with("Not yet"));
     }
+}
+
+#[test]
+fn days_are_calendar_days_whatever_the_hour_of_since() {
+    let window = Window {
+        since: S + 12 * H,
+        until: S + 2 * DAY + H,
+    };
+    let (facts, _) = facts();
+    let report = compute(&site(), &facts, window);
+    let dates: Vec<&str> = report.days.iter().map(|d| d.date.as_str()).collect();
+    assert_eq!(dates, ["2026-10-01", "2026-10-02", "2026-10-03"]);
+    // c3 started at midnight of day 1: the second day, not the first.
+    assert_eq!(report.days[1].outcomes.escalated, 1);
 }
 
 #[test]

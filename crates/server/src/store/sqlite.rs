@@ -14,6 +14,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
+mod alerts;
 mod conversations;
 
 use super::{
@@ -417,6 +418,32 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ConversationRecord>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         conversations::started_between(&mut conn, site, since, until).await
+    }
+
+    async fn record_drift(
+        &self,
+        site: &str,
+        day: Millis,
+        results: &[(String, crate::drift::Direction, crate::drift::Test)],
+    ) -> Result<Vec<crate::drift::Alert>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let opened = alerts::record(&mut tx, site, day, results).await?;
+        tx.commit().await?;
+        Ok(opened)
+    }
+
+    async fn last_drift_day(&self, site: &str) -> Result<Option<Millis>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        alerts::last_day(&mut conn, site).await
+    }
+
+    async fn alerts(
+        &self,
+        site: &str,
+        since: Millis,
+    ) -> Result<Vec<crate::drift::Alert>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        alerts::since(&mut conn, site, since).await
     }
 
     async fn tickets_since(&self, site: &str, since: Millis) -> Result<Vec<Ticket>, StoreError> {
