@@ -121,7 +121,9 @@ test('beacons and a handoff become figures, charts in Insights, and an accessibl
   const cards = await review.locator('.cards').innerText();
   assert.match(cards, /Conversations\s*3/);
   assert.match(cards, /Escalation rate\s*50\.0%/);
-  await assertAccessible(console_, 'the Insights view');
+  // The review inside the frame runs no script, so axe cannot run there; the same page is
+  // checked on its own below.
+  await assertAccessible(console_, 'the Insights view', { exclude: '[data-testid="insights-frame"]' });
   await console_.selectOption('[data-testid="insights-period"]', '7d');
   await console_.locator('[data-testid="insights-frame"][title="Review of the last 7 days"]').waitFor();
   await review.locator('svg[role="img"]').first().waitFor();
