@@ -168,14 +168,17 @@ impl Widget {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let on_hide = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-            let hidden = web_sys::window()
-                .and_then(|w| w.document())
-                .is_none_or(|d| d.hidden());
-            if hidden {
-                self.beacon(true);
-            }
-        });
+        let on_hide = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+            move |event: web_sys::Event| {
+                let hidden = event.type_() == "pagehide"
+                    || web_sys::window()
+                        .and_then(|w| w.document())
+                        .is_none_or(|d| d.hidden());
+                if hidden {
+                    self.beacon(true);
+                }
+            },
+        );
         let callback = on_hide.as_ref().unchecked_ref();
         let _ = window.add_event_listener_with_callback("pagehide", callback);
         if let Some(document) = window.document() {
