@@ -1,6 +1,5 @@
 //! The commands that use the database: `baton serve`, `baton agent add`, `baton report` and
-//! `baton replay`.
-//! They own a tokio runtime; the rest of the CLI stays synchronous.
+//! `baton replay`. They own a tokio runtime; the rest of the CLI stays synchronous.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -166,6 +165,26 @@ fn period(data: &Path, since: &str) -> Result<crate::insights::Window, String> {
     Ok(crate::insights::Window { since, until: now })
 }
 
+/// Opens the store in `data` and reads from it with `read`, on a runtime of its own.
+fn read_store<T>(
+    data: &Path,
+    read: impl AsyncFnOnce(&SqliteStore) -> Result<T, StoreError>,
+) -> Result<T, String> {
+    runtime()?
+        .block_on(async {
+            let store = SqliteStore::open(data).await?;
+            read(&store).await
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Pretty JSON with a final newline.
+fn pretty(value: &impl serde::Serialize) -> Result<String, String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    text.push('\n');
+    Ok(text)
+}
+
 /// `baton report`: the report of conversations since `since` (see
 /// [`crate::insights::parse_since`]), as HTML or JSON.
 pub fn report(
@@ -175,20 +194,15 @@ pub fn report(
     json: bool,
 ) -> Result<String, String> {
     let window = period(data, since)?;
-    let facts = runtime()?
-        .block_on(async {
-            let store = SqliteStore::open(data).await?;
-            crate::insights::load(&store, &site.id, window).await
-        })
-        .map_err(|e| e.to_string())?;
+    let facts = read_store(data, async |store| {
+        crate::insights::load(store, &site.id, window).await
+    })?;
     let report = crate::insights::compute(site, &facts, window);
-    Ok(if json {
-        let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-        text.push('\n');
-        text
+    if json {
+        pretty(&report)
     } else {
-        crate::insights::html::render(&report)
-    })
+        Ok(crate::insights::html::render(&report))
+    }
 }
 
 /// `baton replay`: the period's conversations under `current` and `proposed`, as text or
@@ -202,24 +216,19 @@ pub fn replay(
     err: &mut dyn Write,
 ) -> Result<String, String> {
     let window = period(data, since)?;
-    let conversations = runtime()?
-        .block_on(async {
-            let store = SqliteStore::open(data).await?;
-            store
-                .conversations(&current.id, window.since, window.until)
-                .await
-        })
-        .map_err(|e| e.to_string())?;
+    let conversations = read_store(data, async |store| {
+        store
+            .conversations(&current.id, window.since, window.until)
+            .await
+    })?;
     let mut bar = crate::progress::Bar::new("replaying", err);
     let comparison = crate::replay::compare(current, proposed, &conversations, |done, total| {
         bar.update(done, total);
     });
     bar.finish();
-    Ok(if json {
-        let mut text = serde_json::to_string_pretty(&comparison).map_err(|e| e.to_string())?;
-        text.push('\n');
-        text
+    if json {
+        pretty(&comparison)
     } else {
-        crate::replay::render(&comparison)
-    })
+        Ok(crate::replay::render(&comparison))
+    }
 }

@@ -21,6 +21,10 @@ async fn health_config_and_login() {
         config.get("agent_aids").is_none(),
         "agent aids are not public"
     );
+    assert!(
+        config.get("drift").is_none(),
+        "drift settings (a webhook URL) are not public"
+    );
     server.add_agent("ana", "correct horse").await;
     assert!(server.login("ana", "correct horse").await.is_some());
     assert!(server.login("ana", "wrong").await.is_none());
