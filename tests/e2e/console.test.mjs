@@ -4,7 +4,9 @@
 // accessibility violations on the login form, the queue or the ticket view.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Visitor, assertAccessible, browser, handoff, startServer } from './support.mjs';
+import {
+  Visitor, assertAccessible, browser, consoleLogin, handoff, startServer,
+} from './support.mjs';
 
 const XSS = '<img src=x onerror="window.__pwned=1"> my parcel <script>window.__pwned=2</script> is late';
 
@@ -35,10 +37,7 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
   await assertAccessible(page, 'the login form');
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.url}/console/`);
-  await page.fill('#login-name', server.agent);
-  await page.fill('#login-password', server.password);
-  await page.click('#login-submit');
+  await consoleLogin(page, server);
 
   const item = page.locator(`[data-testid="queue-item"][data-ticket="${welcome.conversation}"]`);
   await item.waitFor({ timeout: 10_000 });

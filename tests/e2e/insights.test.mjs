@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
-  BATON, assertAccessible, browser, hostSite, openChat, say, shown, startServer,
+  BATON, assertAccessible, browser, consoleLogin, hostSite, openChat, say, shown, startServer,
 } from './support.mjs';
 
 let chromium;
@@ -109,10 +109,7 @@ test('beacons and a handoff become figures, charts in Insights, and an accessibl
   const console_ = await context.newPage();
   const errors = [];
   console_.on('pageerror', (e) => errors.push(String(e)));
-  await console_.goto(`${server.url}/console/`);
-  await console_.fill('#login-name', server.agent);
-  await console_.fill('#login-password', server.password);
-  await console_.click('#login-submit');
+  await consoleLogin(console_, server);
   await console_.locator('[data-testid="view-insights"]').click();
   const review = console_.frameLocator('[data-testid="insights-frame"]');
   await review.locator('svg[role="img"]').first().waitFor({ timeout: 10_000 });

@@ -216,6 +216,14 @@ export async function browser() {
   });
 }
 
+/** Logs the server's agent in to the workspace at /console on `page`. */
+export async function consoleLogin(page, server) {
+  await page.goto(`${server.url}/console/`);
+  await page.fill('#login-name', server.agent);
+  await page.fill('#login-password', server.password);
+  await page.click('#login-submit');
+}
+
 // The widget on a host page.
 
 /** Clicks the launcher (inside a closed shadow root, so by its position) and waits for the panel. */

@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  Agent, assertAccessible, browser, hostSite, launcherBox, openChat, say, shown, signToken, startServer, widgetFrame,
+  Agent, assertAccessible, browser, consoleLogin, hostSite, launcherBox, openChat, say, shown, signToken, startServer,
+  widgetFrame,
 } from './support.mjs';
 
 const SECRET = 'e2e-profile-secret';
@@ -314,10 +315,7 @@ test('an agent in /console takes over the widget conversation and both sides cha
   const workspace = await desk.newPage();
   const errors = [];
   workspace.on('pageerror', (e) => errors.push(String(e)));
-  await workspace.goto(`${server.url}/console/`);
-  await workspace.fill('#login-name', server.agent);
-  await workspace.fill('#login-password', server.password);
-  await workspace.click('#login-submit');
+  await consoleLogin(workspace, server);
   const item = workspace.locator('[data-testid="queue-item"]', { hasText: name });
   await item.waitFor({ timeout: 10_000 });
   await item.locator('[data-testid="claim"]').click();

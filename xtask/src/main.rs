@@ -302,13 +302,7 @@ fn trunk_build(dir: &str, env: &[(&str, &str)]) -> Result {
 fn demo(args: &[String]) -> Result {
     setup()?;
     let addr = args.first().map_or("127.0.0.1:8080", String::as_str);
-    step("building baton");
-    run(
-        "cargo",
-        &["build", "--quiet", "-p", "baton-server", "--bin", "baton"],
-    )?;
-    let baton = root().join("target/debug/baton");
-    let baton = baton.to_string_lossy();
+    let baton = build_baton()?;
     let demo = root().join("target/demo");
     let data = demo.join("data");
     std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
@@ -377,15 +371,22 @@ fn demo(args: &[String]) -> Result {
 
 const DEMO_PASSWORD: &str = "demo-password";
 
-/// `cargo xtask simulate`: synthetic traffic into the demo's database.
-fn simulate(args: &[String]) -> Result {
+/// Builds the `baton` binary (debug) and returns its path.
+fn build_baton() -> Result<String> {
     step("building baton");
     run(
         "cargo",
         &["build", "--quiet", "-p", "baton-server", "--bin", "baton"],
     )?;
-    let baton = root().join("target/debug/baton");
-    let baton = baton.to_string_lossy();
+    Ok(root()
+        .join("target/debug/baton")
+        .to_string_lossy()
+        .into_owned())
+}
+
+/// `cargo xtask simulate`: synthetic traffic into the demo's database.
+fn simulate(args: &[String]) -> Result {
+    let baton = build_baton()?;
     let data = root().join("target/demo/data");
     std::fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     add_demo_agent(&baton, &data)?;

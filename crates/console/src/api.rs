@@ -104,23 +104,14 @@ pub fn socket_url() -> Option<String> {
 
 /// `GET path` with the session token; the body, or a sentence saying what went wrong.
 pub async fn get_text(path: &str, token: &str) -> Result<String, String> {
-    let unreachable =
-        |_| "Could not reach the server. Check the connection and try again.".to_owned();
-    let init = RequestInit::new();
-    init.set_method("GET");
-    let headers = Headers::new().map_err(unreachable)?;
-    headers
-        .set("Authorization", &format!("Bearer {token}"))
-        .map_err(unreachable)?;
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(path, &init).map_err(unreachable)?;
-    let window = web_sys::window().ok_or("No browser window.")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .and_then(|r| r.dyn_into())
-        .map_err(unreachable)?;
-    let text = body_text(&response).await;
-    match response.status() {
+    let (status, text) = request(
+        "GET",
+        path,
+        ("Authorization", &format!("Bearer {token}")),
+        None,
+    )
+    .await?;
+    match status {
         200 => Ok(text),
         401 => Err("Your session has ended. Log out and in again to see insights.".to_owned()),
         status => {
@@ -133,40 +124,54 @@ pub async fn get_text(path: &str, token: &str) -> Result<String, String> {
     }
 }
 
-async fn body_text(response: &Response) -> String {
-    match response.text() {
+/// `method path` with one header and an optional body: the status and the body text, or a
+/// sentence for the page when the server cannot be reached.
+async fn request(
+    method: &str,
+    path: &str,
+    (name, value): (&str, &str),
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let unreachable =
+        |_| "Could not reach the server. Check the connection and try again.".to_owned();
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let headers = Headers::new().map_err(unreachable)?;
+    headers.set(name, value).map_err(unreachable)?;
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(path, &init).map_err(unreachable)?;
+    let window = web_sys::window().ok_or("No browser window.")?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(|r| r.dyn_into())
+        .map_err(unreachable)?;
+    let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
             .ok()
             .and_then(|t| t.as_string()),
         Err(_) => None,
     }
-    .unwrap_or_default()
+    .unwrap_or_default();
+    Ok((response.status(), text))
 }
 
 /// Logs in; `Err` is a sentence for the form.
 pub async fn login(name: &str, password: &str) -> Result<Session, String> {
-    let unreachable =
-        |_| "Could not reach the server. Check the connection and try again.".to_owned();
     let body = serde_json::json!({ "name": name, "password": password }).to_string();
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body));
-    let headers = Headers::new().map_err(unreachable)?;
-    headers
-        .set("Content-Type", "application/json")
-        .map_err(unreachable)?;
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init("/api/login", &init).map_err(unreachable)?;
-    let window = web_sys::window().ok_or("No browser window.")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .and_then(|r| r.dyn_into())
-        .map_err(unreachable)?;
-    let text = body_text(&response).await;
+    let (status, text) = request(
+        "POST",
+        "/api/login",
+        ("Content-Type", "application/json"),
+        Some(&body),
+    )
+    .await?;
     let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let field = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-    match response.status() {
+    match status {
         200 => match (field("token"), field("name")) {
             (Some(token), Some(name)) => Ok(Session { token, name }),
             _ => Err("The server answered in a way this page does not understand.".to_owned()),

@@ -13,7 +13,7 @@ use baton_core::conversation::Output;
 use baton_core::flow::NodeKind;
 use baton_core::trigger::Action;
 use baton_core::{ConfigError, Site};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::chat::{Chat, Record, Step};
 
@@ -103,19 +103,9 @@ pub enum Command {
         /// The site config (names the triggers and experiments to report on).
         #[arg(long, default_value = "site.json")]
         config: PathBuf,
-        /// Directory of the database.
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
-        /// Conversations that started this long ago or later: `90d`, `36h`, or a date
-        /// (`2026-09-01`, UTC).
-        #[arg(long, default_value = "30d")]
-        since: String,
-        /// Write to this file instead of standard output.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Write the JSON twin instead of HTML.
-        #[arg(long)]
-        json: bool,
+        /// The period, and where the answer goes.
+        #[command(flatten)]
+        read: Reading,
     },
     /// Re-run a period's stored conversations under a proposed config and under the one in
     /// use, and report per trigger which would now escalate that did not, and the reverse.
@@ -126,18 +116,9 @@ pub enum Command {
         /// The config in use.
         #[arg(long, default_value = "site.json")]
         current: PathBuf,
-        /// Directory of the database.
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
-        /// Conversations that started this long ago or later: `30d`, `36h`, or a date.
-        #[arg(long, default_value = "30d")]
-        since: String,
-        /// Write to this file instead of standard output.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Write JSON (every changed conversation's id) instead of text.
-        #[arg(long)]
-        json: bool,
+        /// The period, and where the answer goes.
+        #[command(flatten)]
+        read: Reading,
     },
     /// Drive a running server with synthetic conversations (deterministic for a seed): outcome
     /// beacons, handoffs, and an agent who claims, replies, closes and sometimes flags.
@@ -161,6 +142,24 @@ pub enum Command {
         #[arg(long)]
         agent: String,
     },
+}
+
+/// The stored period `baton report` and `baton replay` read, and where their answer goes.
+#[derive(Debug, Args)]
+pub struct Reading {
+    /// Directory of the database.
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// Conversations that started this long ago or later: `90d`, `36h`, or a date
+    /// (`2026-09-01`, UTC).
+    #[arg(long, default_value = "30d")]
+    pub since: String,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Write JSON, for tools, instead of the page or text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `baton agent …`.
@@ -249,23 +248,15 @@ pub fn run(
             Some(path) => run_script(site, &visitor, page, &path, out, err),
             None => run_interactive(site, &visitor, page, input, out, err),
         }),
-        Command::Report {
-            config,
-            data,
-            since,
-            output,
-            json,
-        } => load(&config, err).and_then(|site| {
-            let text = crate::run::report(&site, &data, &since, json).map_err(Failure::Usage)?;
-            write_output(output.as_deref(), &text, out)
+        Command::Report { config, read } => load(&config, err).and_then(|site| {
+            let text = crate::run::report(&site, &read.data, &read.since, read.json)
+                .map_err(Failure::Usage)?;
+            write_output(read.output.as_deref(), &text, out)
         }),
         Command::Replay {
             config,
             current,
-            data,
-            since,
-            output,
-            json,
+            read,
         } => load(&current, err).and_then(|current| {
             let proposed = load(&config, err)?;
             if proposed.id != current.id {
@@ -274,9 +265,10 @@ pub fn run(
                     proposed.id, current.id
                 )));
             }
-            let text = crate::run::replay(&current, &proposed, &data, &since, json, err)
-                .map_err(Failure::Usage)?;
-            write_output(output.as_deref(), &text, out)
+            let text =
+                crate::run::replay(&current, &proposed, &read.data, &read.since, read.json, err)
+                    .map_err(Failure::Usage)?;
+            write_output(read.output.as_deref(), &text, out)
         }),
         Command::Simulate {
             url,

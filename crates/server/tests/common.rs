@@ -104,6 +104,28 @@ impl Server {
     }
 }
 
+/// Runs `baton ARGS` in-process: the exit code, stdout and stderr. Call it off the runtime
+/// (`spawn_blocking`) from async tests: the command owns a runtime of its own.
+pub fn baton(args: &[&str]) -> (std::process::ExitCode, String, String) {
+    use clap::Parser;
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = std::iter::once("baton").chain(args.iter().copied());
+    let code = baton_server::cli::run(
+        baton_server::cli::Cli::parse_from(args),
+        &mut std::io::empty(),
+        &mut out,
+        &mut err,
+    );
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+/// The example config every test uses.
+pub const DEMO_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/demo-shop.json");
+
 /// A minimal HTTP/1.1 client over a TcpStream: status and body.
 pub async fn http(
     addr: SocketAddr,

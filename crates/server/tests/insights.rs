@@ -9,11 +9,9 @@ mod common;
 use baton_core::conversation::Reason;
 use baton_core::protocol::Misfire;
 use baton_core::transcript::Author;
-use baton_server::cli::{Cli, run};
 use baton_server::state::now;
 use baton_server::store::NewMessage;
-use clap::Parser;
-use common::{Server, hand_over, handoff, http};
+use common::{DEMO_CONFIG, Server, baton, hand_over, handoff, http};
 use serde_json::{Value, json};
 
 fn beacon(visitor: &str, started_at: u64, outcome: &str) -> String {
@@ -26,32 +24,20 @@ fn beacon(visitor: &str, started_at: u64, outcome: &str) -> String {
 }
 
 fn report(data: &std::path::Path) -> Value {
-    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/demo-shop.json");
+    let data = data.to_str().unwrap();
     let args = [
-        "baton",
         "report",
         "--config",
-        config,
+        DEMO_CONFIG,
         "--data",
-        data.to_str().unwrap(),
+        data,
         "--since",
         "1d",
         "--json",
     ];
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(
-        Cli::parse_from(args),
-        &mut std::io::empty(),
-        &mut out,
-        &mut err,
-    );
-    assert_eq!(
-        code,
-        std::process::ExitCode::SUCCESS,
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
-    serde_json::from_slice(&out).unwrap()
+    let (code, out, err) = baton(&args);
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{err}");
+    serde_json::from_str(&out).unwrap()
 }
 
 #[tokio::test]
@@ -156,25 +142,10 @@ async fn the_report_counts_what_the_server_stored() {
 #[test]
 fn report_without_a_database_says_where_it_looked() {
     let dir = tempfile::tempdir().unwrap();
-    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/demo-shop.json");
     let missing = dir.path().join("nowhere");
-    let args = [
-        "baton",
-        "report",
-        "--config",
-        config,
-        "--data",
-        missing.to_str().unwrap(),
-    ];
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(
-        Cli::parse_from(args),
-        &mut std::io::empty(),
-        &mut out,
-        &mut err,
-    );
+    let data = missing.to_str().unwrap();
+    let (code, _, err) = baton(&["report", "--config", DEMO_CONFIG, "--data", data]);
     assert_eq!(code, std::process::ExitCode::from(2));
-    let err = String::from_utf8_lossy(&err);
     assert!(err.contains("no database in"), "{err}");
     assert!(!missing.exists(), "the report created nothing");
 }

@@ -5,17 +5,18 @@
 // Test code: a broken fixture should fail loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use baton_core::outcome::Outcome;
 use baton_core::sentiment;
 use baton_core::transcript::{Author, Entry, Transcript};
-use baton_server::cli::{Cli, run};
 use baton_server::state::now;
 use baton_server::store::sqlite::SqliteStore;
 use baton_server::store::{ConversationRecord, Store};
-use clap::Parser;
+use common::baton;
 
 const MESSAGES: &[&str] = &[
     "this is terrible",
@@ -57,31 +58,24 @@ fn replay(dir: &Path, proposed: f64, current: f64) -> serde_json::Value {
         write("current.json", current),
     );
     let data = dir.join("data");
+    let data = data.to_str().unwrap();
     let args = [
-        "baton",
         "replay",
         "--config",
         &proposed,
         "--current",
         &current,
         "--data",
-        data.to_str().unwrap(),
+        data,
         "--json",
     ];
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(
-        Cli::parse_from(args),
-        &mut std::io::empty(),
-        &mut out,
-        &mut err,
-    );
-    let err = String::from_utf8_lossy(&err);
+    let (code, out, err) = baton(&args);
     assert_eq!(code, std::process::ExitCode::SUCCESS, "{err}");
     assert!(
         err.contains("replaying") && err.contains("(100%)"),
         "a progress bar: {err}"
     );
-    serde_json::from_slice(&out).unwrap()
+    serde_json::from_str(&out).unwrap()
 }
 
 fn ids(change: &serde_json::Value, key: &str) -> BTreeSet<String> {

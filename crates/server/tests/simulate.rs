@@ -6,17 +6,16 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use baton_server::insights::{Window, compute, load};
 use baton_server::simulate::{Plan, Tally, run};
 use baton_server::state::now;
-use common::Server;
+use common::{DEMO_CONFIG, Server};
 
 async fn simulate(server: &Server, seed: u64) -> Tally {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/demo-shop.json");
-    let site = Arc::new(baton_core::compile(&std::fs::read_to_string(config).unwrap()).unwrap());
+    let source = std::fs::read_to_string(DEMO_CONFIG).unwrap();
+    let site = Arc::new(baton_core::compile(&source).unwrap());
     let plan = Plan {
         url: server.url(""),
         conversations: 80,
