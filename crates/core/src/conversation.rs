@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::raw::{Method, Priority};
-use crate::experiment::Assignment;
+use crate::experiment::{self, Assignment};
 use crate::flow::{Next, NodeId};
 use crate::profile::Profile;
 use crate::site::Site;
@@ -226,21 +226,14 @@ impl Conversation {
     /// experiment variants). Nothing happens until [`Event::Start`].
     pub fn new(site: Arc<Site>, visitor: &str) -> Conversation {
         let mut triggers = site.triggers.clone();
-        let mut variants = Vec::new();
-        for experiment in &site.experiments {
-            let Some(variant) = experiment.variants.get(experiment.assign(visitor)) else {
-                continue;
-            };
+        for (_, variant) in experiment::chosen(&site.experiments, visitor) {
             for (index, trigger) in &variant.overrides {
                 if let Some(slot) = triggers.get_mut(*index) {
                     *slot = Arc::clone(trigger);
                 }
             }
-            variants.push(Assignment {
-                experiment: experiment.id.clone(),
-                variant: variant.id.clone(),
-            });
         }
+        let variants = experiment::assignments(&site.experiments, visitor);
         let fired = vec![false; triggers.len()];
         Conversation {
             site,

@@ -57,6 +57,26 @@ impl Experiment {
     }
 }
 
+/// The variant `visitor` runs of each experiment, in config order.
+pub fn chosen<'a>(
+    experiments: &'a [Experiment],
+    visitor: &'a str,
+) -> impl Iterator<Item = (&'a Experiment, &'a Variant)> + 'a {
+    experiments
+        .iter()
+        .filter_map(move |e| e.variants.get(e.assign(visitor)).map(|v| (e, v)))
+}
+
+/// [`chosen`] as the assignments a conversation records.
+pub fn assignments(experiments: &[Experiment], visitor: &str) -> Vec<Assignment> {
+    chosen(experiments, visitor)
+        .map(|(e, v)| Assignment {
+            experiment: e.id.clone(),
+            variant: v.id.clone(),
+        })
+        .collect()
+}
+
 fn bucket_hash(experiment: &str, visitor: &str) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0100_0000_01b3;

@@ -128,6 +128,20 @@ fn rerun(
     chat.firings().to_vec()
 }
 
+/// Replaces the experiment variants a widget claims for `visitor` with the server's own
+/// assignment (the same hash, so an honest widget on the same config agrees); `true` when
+/// they differed: a config changed in between, or the widget is not honest.
+pub fn assign_variants(
+    claimed: &mut Vec<baton_core::experiment::Assignment>,
+    site: &Site,
+    visitor: &str,
+) -> bool {
+    let own = baton_core::experiment::assignments(&site.experiments, visitor);
+    let differed = *claimed != own;
+    *claimed = own;
+    differed
+}
+
 fn compare(claimed: &[Firing], server: &[Firing]) -> Option<String> {
     let claimed: BTreeSet<&str> = claimed.iter().map(|f| f.trigger.as_str()).collect();
     let server: BTreeSet<&str> = server.iter().map(|f| f.trigger.as_str()).collect();

@@ -29,6 +29,8 @@ pub struct Metrics {
     pub disagreements: AtomicU64,
     /// Outcome beacons stored.
     pub outcomes: AtomicU64,
+    /// Handoffs and beacons whose claimed experiment variants differed from the server's.
+    pub variant_mismatches: AtomicU64,
 }
 
 impl Metrics {
@@ -80,6 +82,11 @@ impl Metrics {
                 "baton_outcomes_total",
                 "Outcome beacons stored.",
                 &self.outcomes,
+            ),
+            (
+                "baton_variant_mismatches_total",
+                "Handoffs and beacons that claimed other experiment variants than the server assigns.",
+                &self.variant_mismatches,
             ),
             (
                 "baton_trigger_disagreements_total",

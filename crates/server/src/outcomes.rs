@@ -46,13 +46,14 @@ pub enum BadReport {
     Transcript(usize),
 }
 
-/// Parses and checks a beacon body received at `now`, returning the record to store.
+/// Parses and checks a beacon body received at `now`, returning the record to store (with
+/// the server's own experiment variants) and whether the widget claimed other variants.
 pub fn accept(
     body: &[u8],
     site: &baton_core::Site,
     message_bytes: usize,
     now: Millis,
-) -> Result<ConversationRecord, BadReport> {
+) -> Result<(ConversationRecord, bool), BadReport> {
     let mut report: OutcomeReport =
         serde_json::from_slice(body).map_err(|e| BadReport::Shape(e.to_string()))?;
     if report.v != PROTOCOL_VERSION {
@@ -75,16 +76,21 @@ pub fn accept(
         return Err(BadReport::Transcript(message_bytes));
     }
     report.transcript = report.transcript.redacted(&site.redactor);
-    Ok(ConversationRecord::reported(report, now))
+    let mismatch = crate::intake::assign_variants(&mut report.variants, site, &report.visitor);
+    Ok((ConversationRecord::reported(report, now), mismatch))
 }
 
 /// The handler: 204 once stored, 400 with the reason otherwise.
 pub async fn receive(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, AppError> {
     let site = &state.site.site;
-    let record = accept(&body, site, state.limits.message_bytes, now()).map_err(|e| {
-        Metrics::inc(&state.metrics.frames_rejected);
-        AppError::BadRequest(e.to_string())
-    })?;
+    let (record, mismatch) =
+        accept(&body, site, state.limits.message_bytes, now()).map_err(|e| {
+            Metrics::inc(&state.metrics.frames_rejected);
+            AppError::BadRequest(e.to_string())
+        })?;
+    if mismatch {
+        Metrics::inc(&state.metrics.variant_mismatches);
+    }
     state.store.record_conversation(&record).await?;
     Metrics::inc(&state.metrics.outcomes);
     Ok(StatusCode::NO_CONTENT)
@@ -114,10 +120,34 @@ mod tests {
 
     #[test]
     fn accepts_a_report_and_redacts_it_again() {
-        let record = accept(&body(|_| {}), &site(), 100, 2_000).expect("accepted");
+        let (record, mismatch) = accept(&body(|_| {}), &site(), 100, 2_000).expect("accepted");
+        assert!(!mismatch, "no experiments, none claimed");
         assert_eq!(record.outcome, Outcome::Resolved);
         assert_eq!(record.last_seen_at, 1_500, "its last message");
         assert_eq!(record.transcript.entries[0].text, "mail me at [email]");
+    }
+
+    #[test]
+    fn the_variants_stored_are_the_servers_own() {
+        let site = baton_core::compile(
+            r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
+            "flow": {"start": "bye", "nodes": [{"id": "bye", "type": "end", "text": "Bye"}]},
+            "triggers": [{"id": "angry", "when": {"sentiment_below": -0.5}}],
+            "experiments": [{"id": "exp", "variants": [
+              {"id": "a", "weight": 50},
+              {"id": "b", "weight": 50, "overrides": [{"trigger": "angry", "threshold": -0.3}]}
+            ]}]}"#,
+        )
+        .expect("valid config");
+        let own = baton_core::experiment::assignments(&site.experiments, "v1");
+        let other = if own[0].variant == "a" { "b" } else { "a" };
+        let claim =
+            body(|v| v["variants"] = serde_json::json!([{"experiment": "exp", "variant": other}]));
+        let (record, mismatch) = accept(&claim, &site, 100, 2_000).expect("accepted");
+        assert!(mismatch);
+        assert_eq!(record.variants, own);
+        let honest = body(|v| v["variants"] = serde_json::to_value(&own).expect("JSON"));
+        assert!(!accept(&honest, &site, 100, 2_000).expect("accepted").1);
     }
 
     #[test]
@@ -143,7 +173,10 @@ mod tests {
             ),
         ];
         for (body, expected) in cases {
-            assert_eq!(accept(&body, &site(), 100, 2_000), Err(expected));
+            assert_eq!(
+                accept(&body, &site(), 100, 2_000).map(|r| r.0),
+                Err(expected)
+            );
         }
         assert!(matches!(
             accept(b"{not json", &site(), 100, 2_000),

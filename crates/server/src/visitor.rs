@@ -306,8 +306,12 @@ impl Session {
             self.error("bad_handoff", e.to_string()).await;
             return Ok(());
         }
-        // The widget redacts already; a client that does not is not trusted to.
+        // The widget redacts already; a client that does not is not trusted to. Nor is it
+        // trusted with its experiment variants.
         handoff.redact(&site.site.redactor);
+        if intake::assign_variants(&mut handoff.variants, &site.site, &handoff.visitor) {
+            Metrics::inc(&self.state.metrics.variant_mismatches);
+        }
         let at = now();
         let assessment = intake::assess(&handoff, &site.site, site.secret.as_deref(), at);
         if let Some(reason) = &assessment.token_error {

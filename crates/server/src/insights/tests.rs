@@ -404,3 +404,35 @@ fn the_page_escapes_what_the_data_says() {
     assert!(!page.contains("<script>"));
     assert!(page.contains("&lt;script&gt;"));
 }
+
+#[test]
+fn the_page_lists_drift_alerts_open_and_closed() {
+    let (mut facts, window) = facts();
+    let alert = |trigger: &str, direction, closed_day| crate::drift::Alert {
+        id: 1,
+        trigger: trigger.into(),
+        direction,
+        opened_day: S + 2 * DAY,
+        last_day: S + 4 * DAY,
+        observed: 31,
+        expected: 10.2,
+        p: 2.5e-7,
+        closed_day,
+    };
+    facts.alerts = vec![
+        alert("angry", crate::drift::Direction::TooOften, None),
+        alert(
+            "legal",
+            crate::drift::Direction::TooRarely,
+            Some(S + 5 * DAY),
+        ),
+    ];
+    let report = compute(&site(), &facts, window);
+    assert_eq!(report.alerts.len(), 2);
+    let page = html::render(&report);
+    assert!(page.contains(
+        "<code>angry</code></th><td>too often</td><td>2026-10-03</td><td>2026-10-05</td>"
+    ));
+    assert!(page.contains("closed 2026-10-06"));
+    assert!(!page.contains("No trigger fired unusually"));
+}
