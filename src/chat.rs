@@ -62,6 +62,8 @@ pub struct Chat {
     choices: Vec<String>,
     agent_typing: bool,
     notices: Vec<Notice>,
+    /// The journey ended at an `end` node that asks for a rating.
+    end_asks_rating: bool,
 }
 
 impl Chat {
@@ -89,6 +91,7 @@ impl Chat {
             choices: Vec::new(),
             agent_typing: false,
             notices: Vec::new(),
+            end_asks_rating: false,
         };
         for Logged { event, at } in saved.events {
             chat.feed(event, at);
@@ -352,12 +355,30 @@ impl Chat {
         }
     }
 
-    /// The visitor rated the chat after the agent closed it; `false` if that was not
-    /// possible (no handover, already rated, a score outside 1–5). The frame waits in
-    /// [`Handover::later`].
+    /// Whether the bot's journey ended asking for a rating that has not been given.
+    pub fn wants_bot_rating(&self) -> bool {
+        self.end_asks_rating && self.saved.handover.is_none() && self.saved.bot_rating.is_none()
+    }
+
+    /// Whether the visitor rated the conversation the bot resolved.
+    pub fn bot_rated(&self) -> bool {
+        self.saved.bot_rating.is_some()
+    }
+
+    /// The visitor rated the chat: after the agent closed it (the frame waits in
+    /// [`Handover::later`]), or after a journey that ended asking for a rating (it goes with
+    /// the outcome beacon). `false` if that was not possible (nothing to rate, already rated,
+    /// a score outside 1–5).
     pub fn rate(&mut self, score: u8, comment: Option<String>, id: String) -> bool {
+        let comment = comment.filter(|c| !c.trim().is_empty());
         let Some(handover) = self.saved.handover.as_mut() else {
-            return false;
+            if !self.wants_bot_rating() || !(1..=5).contains(&score) {
+                return false;
+            }
+            self.saved.bot_rating = Some((score, comment));
+            // The beacon goes again, now with the rating.
+            self.saved.resolved_sent = false;
+            return true;
         };
         if handover.rated || !(1..=5).contains(&score) {
             return false;
@@ -369,7 +390,7 @@ impl Chat {
         handover.later.push(Wire::encode(&VisitorFrame::Csat {
             id: Some(id),
             score,
-            comment: comment.filter(|c| !c.trim().is_empty()),
+            comment,
         }));
         true
     }
@@ -461,15 +482,20 @@ impl Chat {
         std::mem::take(&mut self.notices)
     }
 
-    /// The body of the outcome beacon to send now, if any: `resolved` once, when the journey
-    /// has ended without a person; `open` whenever the page is `leaving` mid-conversation.
+    /// The body of the outcome beacon to send now, if any: `resolved` once when the journey
+    /// has ended without a person (and again with the rating, once given); `open` whenever the
+    /// page is `leaving` mid-conversation.
     /// Handed-over conversations send none: the handoff reports them.
     pub fn take_beacon(&mut self, leaving: bool) -> Option<String> {
-        let report = OutcomeReport::of(&self.conversation)?;
+        let mut report = OutcomeReport::of(&self.conversation)?;
         match report.outcome {
             Outcome::Resolved if !self.saved.resolved_sent => self.saved.resolved_sent = true,
             Outcome::Open if leaving => {}
             _ => return None,
+        }
+        if let Some((score, comment)) = &self.saved.bot_rating {
+            report.csat = Some(*score);
+            report.csat_comment = comment.clone();
         }
         serde_json::to_string(&report).ok()
     }
@@ -511,10 +537,10 @@ impl Chat {
                     self.fetch_started = false;
                 }
                 Output::Escalate(escalation) => self.hand_over(&escalation.reason, now),
+                Output::End { csat } => self.end_asks_rating = csat,
                 Output::Capture { .. }
                 | Output::Fired(_)
                 | Output::Offer { .. }
-                | Output::End { .. }
                 | Output::Ignored { .. } => {}
             }
         }

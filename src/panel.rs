@@ -134,7 +134,12 @@ fn StageBox(widget: Widget) -> impl IntoView {
             Some(h) => (Some(h.stage.clone()), h.rated, h.email_left),
             None => (None, false, false),
         });
+        let (bot_asks, bot_rated) = chat.with(|c| (c.wants_bot_rating(), c.bot_rated()));
         match stage {
+            None if bot_asks => view! { <Rating widget /> }.into_any(),
+            None if bot_rated => {
+                view! { <p class="stage" role="status">"Thank you for your rating."</p> }.into_any()
+            }
             Some(Stage::Offline) if !email_left => view! { <EmailForm widget /> }.into_any(),
             Some(Stage::Closed) if !rated => view! { <Rating widget /> }.into_any(),
             Some(Stage::Queued { position }) => view! {

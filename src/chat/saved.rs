@@ -24,9 +24,12 @@ pub struct Saved {
     /// The conversation with a person, once the bot handed over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handover: Option<Handover>,
-    /// Whether the `resolved` outcome beacon went out.
+    /// Whether the `resolved` outcome beacon (with the rating, once given) went out.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub resolved_sent: bool,
+    /// The visitor's rating of a conversation the bot resolved, with their words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_rating: Option<(u8, Option<String>)>,
 }
 
 /// The current [`Saved::version`]. 2: the handoff and `later` are kept as encoded frames.

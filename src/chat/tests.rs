@@ -332,6 +332,38 @@ fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
 }
 
 #[test]
+fn a_journey_that_asks_for_a_rating_sends_it_with_the_beacon_once() {
+    let mut chat = fresh();
+    assert!(!chat.rate(5, None, "c0".into()), "nothing to rate yet");
+    chat.choose(0, START + 1_000);
+    chat.say("AB123456", "m1".into(), START + 2_000);
+    let fetch = chat.take_fetch().expect("a lookup");
+    chat.fetched(
+        fetch.id,
+        Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
+        START + 2_500,
+    );
+    chat.choose(1, START + 3_000);
+    assert!(
+        chat.wants_bot_rating(),
+        "the demo's goodbye asks for a rating"
+    );
+    let first = chat.take_beacon(false).expect("resolved");
+    let report: OutcomeReport = serde_json::from_str(&first).expect("a report");
+    assert_eq!(report.csat, None);
+    assert!(!chat.rate(9, None, "c1".into()), "1 to 5 only");
+    assert!(chat.rate(4, Some("  ".into()), "c1".into()));
+    assert!(!chat.wants_bot_rating() && chat.bot_rated());
+    let rated = chat.take_beacon(false).expect("again, with the rating");
+    let report: OutcomeReport = serde_json::from_str(&rated).expect("a report");
+    assert_eq!((report.csat, report.csat_comment), (Some(4), None));
+    assert!(!chat.rate(5, None, "c2".into()), "once");
+    assert_eq!(chat.take_beacon(false), None);
+    let reloaded = Chat::restore(site(), "other", chat.saved().clone());
+    assert!(reloaded.bot_rated() && !reloaded.wants_bot_rating());
+}
+
+#[test]
 fn a_handed_over_chat_sends_no_beacon() {
     let mut chat = handed_over();
     assert_eq!(chat.take_beacon(true), None);

@@ -1,7 +1,7 @@
 // Insights in a real headless Chromium against a real `baton serve` with a fresh database:
-// three visitors use the embedded widget — one is served by the bot to the end, one leaves
-// mid-conversation, one asks for a person — and the outcome beacons and the handoff come
-// back as figures. The agent opens Insights in /console and sees the charts; the report
+// three visitors use the embedded widget — one is served by the bot to the end and rates it,
+// one leaves mid-conversation, one asks for a person — and the outcome beacons and the
+// handoff come back as figures. The agent opens Insights in /console and sees the charts; the report
 // `baton report` writes opens in Chromium and passes axe-core, and its JSON twin agrees.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -77,7 +77,10 @@ test('beacons and a handoff become figures, charts in Insights, and an accessibl
   await say(frame, 'AB123456');
   await shown(frame, 'Order AB123456 is out for delivery');
   await frame.getByRole('button', { name: "No, that's all" }).click();
-  await until(token, (r) => r.overview.outcomes.resolved === 1);
+  // The goodbye asks for a rating; it goes to the server with the outcome.
+  await frame.getByRole('button', { name: '5 out of 5' }).click();
+  await frame.getByText('Thank you for your rating.').waitFor();
+  await until(token, (r) => r.overview.outcomes.resolved === 1 && r.overview.csat.from_bot === 1);
 
   // Leaves mid-conversation: the page hides, the widget reports the chat open.
   const left = await chromium.newContext();
@@ -118,6 +121,7 @@ test('beacons and a handoff become figures, charts in Insights, and an accessibl
   const cards = await review.locator('.cards').innerText();
   assert.match(cards, /Conversations\s*3/);
   assert.match(cards, /Escalation rate\s*50\.0%/);
+  assert.match(cards, /CSAT\s*5\.00 \/ 5\s*1 ratings \(1 after the bot alone\)/);
   // The review inside the frame runs no script, so axe cannot run there; the same page is
   // checked on its own below.
   await assertAccessible(console_, 'the Insights view', { exclude: '[data-testid="insights-frame"]' });

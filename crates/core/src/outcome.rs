@@ -71,6 +71,12 @@ pub struct OutcomeReport {
     pub trace: Vec<Firing>,
     /// The thread, redacted in the browser, so `baton replay` can re-run it.
     pub transcript: Transcript,
+    /// The visitor's rating, 1–5, when the journey ended at an `end` node that asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<u8>,
+    /// Their words with the rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat_comment: Option<String>,
 }
 
 impl OutcomeReport {
@@ -95,6 +101,8 @@ impl OutcomeReport {
             variants: conversation.variants().to_vec(),
             trace: conversation.firings().to_vec(),
             transcript: conversation.transcript().redacted(&site.redactor),
+            csat: None,
+            csat_comment: None,
         })
     }
 }

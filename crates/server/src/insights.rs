@@ -147,7 +147,7 @@ impl Context<'_> {
         let mut outcomes = Outcomes::default();
         let (mut answered, mut decided) = (0, 0);
         let (mut first_reply, mut resolution, mut ratings) = (vec![], vec![], vec![]);
-        let (mut repeat, mut eligible) = (0, 0);
+        let (mut repeat, mut eligible, mut from_bot) = (0, 0, 0);
         for c in conversations {
             let standing = standing(c, now);
             outcomes.add(standing);
@@ -157,7 +157,13 @@ impl Context<'_> {
                 eligible += 1;
                 repeat += u64::from(was_repeat);
             }
-            let Some(t) = self.ticket(c) else { continue };
+            let Some(t) = self.ticket(c) else {
+                if let Some(score @ 1..=5) = c.csat {
+                    ratings.push(score);
+                    from_bot += 1;
+                }
+                continue;
+            };
             let pending = t.first_reply_at.is_none()
                 && t.status != Status::Closed
                 && t.created_at.saturating_add(PENDING_FOR) > now;
@@ -182,7 +188,7 @@ impl Context<'_> {
             escalation_rate: Rate::of(outcomes.escalated, finished),
             bot_resolution_rate: Rate::of(outcomes.resolved, finished),
             escalation_success_rate: Rate::of(answered, decided),
-            csat: csat(&ratings),
+            csat: csat(&ratings, from_bot),
             first_reply: durations(first_reply),
             resolution: durations(resolution),
             repeat_contacts: Rate::of(repeat, eligible),
@@ -216,7 +222,7 @@ fn repeats<'a>(
     out
 }
 
-fn csat(ratings: &[u8]) -> Csat {
+fn csat(ratings: &[u8], from_bot: u64) -> Csat {
     let values: Vec<f64> = ratings.iter().map(|&r| f64::from(r)).collect();
     let summary = stats::mean_interval(&values);
     let mut histogram = [0; 5];
@@ -228,6 +234,7 @@ fn csat(ratings: &[u8]) -> Csat {
     let interval = summary.and_then(|s| s.1);
     Csat {
         ratings: ratings.len() as u64,
+        from_bot,
         mean: summary.map(|s| s.0),
         low: interval.map(|i| i.0),
         high: interval.map(|i| i.1),

@@ -44,6 +44,9 @@ pub enum BadReport {
     /// Too many entries or an entry too long.
     #[error("the transcript has more than {MAX_ENTRIES} entries or a message over {0} bytes")]
     Transcript(usize),
+    /// A rating outside 1–5, a comment too long, or a rating of an unfinished conversation.
+    #[error("a rating is 1 to 5, with a comment of at most {0} bytes, on a resolved conversation")]
+    Csat(usize),
 }
 
 /// Parses and checks a beacon body received at `now`, returning the record to store (with
@@ -75,7 +78,22 @@ pub fn accept(
     if entries.len() > MAX_ENTRIES || entries.iter().any(|e| e.text.len() > message_bytes) {
         return Err(BadReport::Transcript(message_bytes));
     }
+    let comment_too_long = report
+        .csat_comment
+        .as_ref()
+        .is_some_and(|c| c.len() > message_bytes);
+    let rated = report.csat.is_some() || report.csat_comment.is_some();
+    if comment_too_long
+        || report.csat.is_some_and(|s| !(1..=5).contains(&s))
+        || (rated && (report.csat.is_none() || report.outcome != Outcome::Resolved))
+    {
+        return Err(BadReport::Csat(message_bytes));
+    }
     report.transcript = report.transcript.redacted(&site.redactor);
+    report.csat_comment = report
+        .csat_comment
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| site.redactor.redact(&c).into_owned());
     let mismatch = crate::intake::assign_variants(&mut report.variants, site, &report.visitor);
     Ok((ConversationRecord::reported(report, now), mismatch))
 }
@@ -128,6 +146,20 @@ mod tests {
     }
 
     #[test]
+    fn a_rating_of_a_resolved_conversation_is_kept_redacted() {
+        let rated = body(|v| {
+            v["csat"] = 4.into();
+            v["csat_comment"] = "quick! reach me at ana@example.com".into();
+        });
+        let (record, _) = accept(&rated, &site(), 100, 2_000).expect("accepted");
+        assert_eq!(record.csat, Some(4));
+        assert_eq!(
+            record.csat_comment.as_deref(),
+            Some("quick! reach me at [email]")
+        );
+    }
+
+    #[test]
     fn the_variants_stored_are_the_servers_own() {
         let site = baton_core::compile(
             r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
@@ -170,6 +202,18 @@ mod tests {
             (
                 body(|v| v["transcript"][0]["text"] = "x".repeat(101).into()),
                 BadReport::Transcript(100),
+            ),
+            (body(|v| v["csat"] = 6.into()), BadReport::Csat(100)),
+            (
+                body(|v| v["csat_comment"] = "no score".into()),
+                BadReport::Csat(100),
+            ),
+            (
+                body(|v| {
+                    v["csat"] = 4.into();
+                    v["outcome"] = "open".into();
+                }),
+                BadReport::Csat(100),
             ),
         ];
         for (body, expected) in cases {

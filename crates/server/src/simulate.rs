@@ -79,7 +79,7 @@ pub struct Tally {
     pub open: u64,
     /// Conversations handed over (a ticket each).
     pub escalated: u64,
-    /// Tickets rated by the visitor.
+    /// Conversations rated by the visitor: tickets, and journeys the bot resolved.
     pub rated: u64,
     /// Tickets flagged as a misfire.
     pub flagged: u64,
@@ -246,9 +246,14 @@ pub fn run(
                 tally.escalated += 1;
             }
             None => {
-                let report = OutcomeReport::of(&chat).ok_or("a conversation did not start")?;
+                let mut report = OutcomeReport::of(&chat).ok_or("a conversation did not start")?;
                 if chat.ended() {
                     tally.resolved += 1;
+                    // The demo's goodbye asks for a rating: three in five give one.
+                    if rng.below(5) < 3 {
+                        report.csat = Some(3 + rng.below(3) as u8);
+                        tally.rated += 1;
+                    }
                 } else {
                     tally.open += 1;
                 }

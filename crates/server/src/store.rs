@@ -150,6 +150,10 @@ pub struct ConversationRecord {
     pub trace: Vec<Firing>,
     /// The redacted thread as last reported.
     pub transcript: Transcript,
+    /// The visitor's rating of a conversation the bot resolved (tickets keep their own).
+    pub csat: Option<u8>,
+    /// Their words with it.
+    pub csat_comment: Option<String>,
 }
 
 impl ConversationRecord {
@@ -169,6 +173,8 @@ impl ConversationRecord {
             variants: report.variants,
             trace: report.trace,
             transcript: report.transcript,
+            csat: report.csat,
+            csat_comment: report.csat_comment,
         }
     }
 
@@ -185,6 +191,8 @@ impl ConversationRecord {
             variants: handoff.variants.clone(),
             trace: handoff.trace.clone(),
             transcript: handoff.transcript.clone(),
+            csat: None,
+            csat_comment: None,
         }
     }
 }
@@ -309,7 +317,7 @@ pub trait Store: Send + Sync + 'static {
     async fn leave_email(&self, ticket: &str, email: &str) -> Result<bool, StoreError>;
     /// Records what a beacon reported about a conversation. Outcomes only move forward
     /// (open → resolved → escalated); the thread and trace are replaced by a report of the
-    /// same or a later outcome; the last-seen time only grows.
+    /// same or a later outcome; the last-seen time only grows; the first rating stays.
     async fn record_conversation(&self, record: &ConversationRecord) -> Result<(), StoreError>;
     /// Conversations of `site` that started in `since..until`, oldest first.
     async fn conversations(

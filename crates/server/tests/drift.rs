@@ -72,6 +72,8 @@ async fn generate(store: &SqliteStore, days: u64) {
                     variants: vec![],
                     trace,
                     transcript: Transcript::default(),
+                    csat: None,
+                    csat_comment: None,
                 })
                 .await
                 .unwrap();

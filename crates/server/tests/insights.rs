@@ -15,12 +15,19 @@ use common::{DEMO_CONFIG, Server, baton, hand_over, handoff, http};
 use serde_json::{Value, json};
 
 fn beacon(visitor: &str, started_at: u64, outcome: &str) -> String {
-    json!({
+    rated(visitor, started_at, outcome, None)
+}
+
+fn rated(visitor: &str, started_at: u64, outcome: &str, csat: Option<u8>) -> String {
+    let mut body = json!({
         "v": 1, "site": "demo-shop", "visitor": visitor, "started_at": started_at,
         "outcome": outcome, "variants": [], "trace": [],
         "transcript": [{"from": "visitor", "text": "where is my parcel", "at": started_at + 1_000}]
-    })
-    .to_string()
+    });
+    if let Some(score) = csat {
+        body["csat"] = score.into();
+    }
+    body.to_string()
 }
 
 fn report(data: &std::path::Path) -> Value {
@@ -54,16 +61,16 @@ async fn the_report_counts_what_the_server_stored() {
     let (_visitor, ticket, _, _) = hand_over(server.addr, "h-1", escalated).await;
 
     let start = now() - 60_000;
-    for (visitor, outcome) in [("v-bot", "resolved"), ("v-open", "open"), ("v-bot", "open")] {
-        let (status, body) = http(
-            server.addr,
-            "POST",
-            "/api/outcome",
-            Some(&beacon(visitor, start, outcome)),
-            &[],
-        )
-        .await;
-        assert_eq!(status, 204, "{body}");
+    // `v-bot` is resolved and rated 5; a later rating and a later `open` change neither.
+    let beacons = [
+        rated("v-bot", start, "resolved", Some(5)),
+        beacon("v-open", start, "open"),
+        beacon("v-bot", start, "open"),
+        rated("v-bot", start, "resolved", Some(1)),
+    ];
+    for body in &beacons {
+        let (status, answer) = http(server.addr, "POST", "/api/outcome", Some(body), &[]).await;
+        assert_eq!(status, 204, "{answer}");
     }
     // A beacon cannot claim an escalation, and says why.
     let (status, body) = http(
@@ -124,7 +131,10 @@ async fn the_report_counts_what_the_server_stored() {
     assert_eq!(overview["escalation_rate"]["count"], 1);
     assert_eq!(overview["escalation_rate"]["of"], 2);
     assert_eq!(overview["escalation_success_rate"]["value"], 1.0);
-    assert_eq!(overview["csat"]["mean"], 4.0);
+    // The ticket's 4 and the bot conversation's first rating, 5.
+    assert_eq!(overview["csat"]["ratings"], 2);
+    assert_eq!(overview["csat"]["from_bot"], 1);
+    assert_eq!(overview["csat"]["mean"], 4.5);
     assert_eq!(overview["first_reply"]["count"], 1);
     assert_eq!(overview["resolution"]["count"], 1);
     let trigger = report["triggers"]

@@ -121,6 +121,8 @@ fn lowering_a_threshold_reports_exactly_the_conversations_that_newly_cross_it() 
                         sentiment: Some(score),
                     }],
                 },
+                csat: None,
+                csat_comment: None,
             }
         })
         .collect();

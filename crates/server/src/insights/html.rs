@@ -103,8 +103,9 @@ fn overview(out: &mut String, f: &Figures) {
             "CSAT",
             csat,
             format!(
-                "{} ratings, {} satisfied",
+                "{} ratings ({} after the bot alone), {} satisfied",
                 f.csat.ratings,
+                f.csat.from_bot,
                 percent(&f.csat.satisfied)
             ),
         ),

@@ -41,7 +41,7 @@ pub struct Figures {
     pub bot_resolution_rate: Rate,
     /// Escalations a person answered ÷ escalations decided.
     pub escalation_success_rate: Rate,
-    /// Visitor ratings of closed tickets.
+    /// Visitor ratings of closed tickets and of conversations the bot resolved.
     pub csat: Csat,
     /// Ticket created → first agent message.
     pub first_reply: Durations,
@@ -112,8 +112,10 @@ impl Rate {
 /// Customer satisfaction: ratings 1–5.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Csat {
-    /// Ratings given.
+    /// Ratings given: of closed tickets, and of conversations the bot resolved.
     pub ratings: u64,
+    /// Of those, ratings of conversations the bot resolved.
+    pub from_bot: u64,
     /// Mean rating.
     pub mean: Option<f64>,
     /// 95% interval of the mean, low end (two ratings or more).

@@ -70,6 +70,8 @@ fn conversation(
                 sentiment: Some(sentiment),
             }],
         },
+        csat: None,
+        csat_comment: None,
     }
 }
 
@@ -167,7 +169,8 @@ fn facts() -> (Facts, Window) {
             cause: "angry",
         },
     );
-    let c4 = conversation("v1", S + 3 * DAY, Outcome::Resolved, &[], 0.3, "b");
+    let mut c4 = conversation("v1", S + 3 * DAY, Outcome::Resolved, &[], 0.3, "b");
+    c4.csat = Some(4);
     let c5 = conversation("v4", S + 3 * DAY, Outcome::Open, &[], 0.0, "a");
     let mut c6 = conversation("v5", S + 10 * DAY - 10 * MIN, Outcome::Open, &[], 0.0, "b");
     c6.last_seen_at = S + 10 * DAY - 5 * MIN;
@@ -214,11 +217,12 @@ fn overview_matches_the_hand_computed_figures() {
         ),
         (2, 3)
     );
-    // Ratings 5 and 2.
-    assert_eq!(f.csat.ratings, 2);
-    assert_eq!(f.csat.mean, Some(3.5));
-    assert_eq!(f.csat.histogram, [0, 1, 0, 0, 1]);
-    assert_eq!((f.csat.satisfied.count, f.csat.satisfied.of), (1, 2));
+    // Ratings 5 and 2 of tickets t1 and t2, and 4 of c4, which the bot resolved.
+    assert_eq!((f.csat.ratings, f.csat.from_bot), (3, 1));
+    let mean = f.csat.mean.expect("rated");
+    assert!((mean - 11.0 / 3.0).abs() < 1e-12, "{mean}");
+    assert_eq!(f.csat.histogram, [0, 1, 0, 1, 1]);
+    assert_eq!((f.csat.satisfied.count, f.csat.satisfied.of), (2, 3));
     // Replies after 2 and 4 minutes; closes after 10 and 20 (nearest rank: ceil(0.5·2) = 1st).
     assert_eq!(
         f.first_reply,

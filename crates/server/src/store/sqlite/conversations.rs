@@ -15,8 +15,8 @@ fn rank(col: &str) -> String {
 }
 
 /// Inserts `record` or merges it into the stored one: the higher outcome wins, a report of
-/// the same or a higher outcome replaces the thread, the trace and the variants, the ticket is
-/// kept once set, and the last-seen time only grows. (In an `UPDATE`, every expression reads
+/// the same or a higher outcome replaces the thread, the trace and the variants, the ticket and
+/// the first rating are kept once set, and the last-seen time only grows. (In an `UPDATE`, every expression reads
 /// the row as it was, so the order of the assignments does not matter.)
 pub(super) async fn upsert(
     conn: &mut SqliteConnection,
@@ -25,15 +25,17 @@ pub(super) async fn upsert(
     let (old, new) = (rank("outcome"), rank("excluded.outcome"));
     let newer = format!("{new} >= {old}");
     let sql = format!(
-        "INSERT INTO conversations (site, visitor, started_at, last_seen_at, outcome, ticket, variants, trace, transcript) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+        "INSERT INTO conversations (site, visitor, started_at, last_seen_at, outcome, ticket, variants, trace, transcript, csat, csat_comment) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (site, visitor, started_at) DO UPDATE SET \
          last_seen_at = MAX(last_seen_at, excluded.last_seen_at), \
          outcome = CASE WHEN {newer} THEN excluded.outcome ELSE outcome END, \
          ticket = COALESCE(ticket, excluded.ticket), \
          variants = CASE WHEN {newer} THEN excluded.variants ELSE variants END, \
          trace = CASE WHEN {newer} THEN excluded.trace ELSE trace END, \
-         transcript = CASE WHEN {newer} THEN excluded.transcript ELSE transcript END"
+         transcript = CASE WHEN {newer} THEN excluded.transcript ELSE transcript END, \
+         csat_comment = CASE WHEN csat IS NULL THEN excluded.csat_comment ELSE csat_comment END, \
+         csat = COALESCE(csat, excluded.csat)"
     );
     sqlx::query(&sql)
         .bind(&record.site)
@@ -45,6 +47,8 @@ pub(super) async fn upsert(
         .bind(serde_json::to_string(&record.variants)?)
         .bind(serde_json::to_string(&record.trace)?)
         .bind(serde_json::to_string(&record.transcript)?)
+        .bind(record.csat.map(i64::from))
+        .bind(&record.csat_comment)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -58,7 +62,7 @@ pub(super) async fn started_between(
     until: Millis,
 ) -> Result<Vec<ConversationRecord>, StoreError> {
     let rows = sqlx::query(
-        "SELECT site, visitor, started_at, last_seen_at, outcome, ticket, variants, trace, transcript \
+        "SELECT site, visitor, started_at, last_seen_at, outcome, ticket, variants, trace, transcript, csat, csat_comment \
          FROM conversations WHERE site = ? AND started_at >= ? AND started_at < ? \
          ORDER BY started_at, visitor",
     )
@@ -84,5 +88,9 @@ fn record_from_row(row: &SqliteRow) -> Result<ConversationRecord, StoreError> {
         variants: serde_json::from_str(row.try_get::<&str, _>("variants")?)?,
         trace: serde_json::from_str(row.try_get::<&str, _>("trace")?)?,
         transcript: serde_json::from_str(row.try_get::<&str, _>("transcript")?)?,
+        csat: row
+            .try_get::<Option<i64>, _>("csat")?
+            .map(|v| v.clamp(0, 255) as u8),
+        csat_comment: row.try_get("csat_comment")?,
     })
 }
