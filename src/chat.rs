@@ -487,11 +487,18 @@ impl Chat {
     /// page is `leaving` mid-conversation.
     /// Handed-over conversations send none: the handoff reports them.
     pub fn take_beacon(&mut self, leaving: bool) -> Option<String> {
+        // Decided before the report is built: this runs after every change.
+        let due = if self.conversation.ended() {
+            !self.saved.resolved_sent
+        } else {
+            leaving
+        };
+        if !due {
+            return None;
+        }
         let mut report = OutcomeReport::of(&self.conversation)?;
-        match report.outcome {
-            Outcome::Resolved if !self.saved.resolved_sent => self.saved.resolved_sent = true,
-            Outcome::Open if leaving => {}
-            _ => return None,
+        if report.outcome == Outcome::Resolved {
+            self.saved.resolved_sent = true;
         }
         if let Some((score, comment)) = &self.saved.bot_rating {
             report.csat = Some(*score);
