@@ -120,8 +120,8 @@ const SCRIPTS: &[(u64, &[Step])] = &[
         10,
         &[
             Step::Choose(2),
-            Step::Say("this is getting a bit annoying, the parcel is late"),
-            Step::Say("yes please"),
+            // Sentiment -0.46: below the `sensitive` variant's -0.35, above the control's -0.5.
+            Step::Say("the parcel is late, which is a shame"),
         ],
     ),
     (

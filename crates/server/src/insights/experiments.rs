@@ -122,16 +122,18 @@ fn summary(comparisons: &[Comparison], alpha: f64, variants: &[VariantReport]) -
             let direction = if diff < 0.0 { "less" } else { "more" };
             match c.p {
                 Some(p) if c.significant => format!(
-                    "Significant: `{}` escalates {:.1} points {direction} than `{}` (p = {p:.4} < {alpha:.3}).",
+                    "Significant: `{}` escalates {:.1} points {direction} than `{}` ({}, level {alpha:.3}).",
                     c.variant,
                     diff.abs(),
-                    c.control
+                    c.control,
+                    p_value(p)
                 ),
                 Some(p) => format!(
-                    "Not yet: `{}` differs from `{}` by {:.1} points (p = {p:.4}, needs < {alpha:.3}).",
+                    "Not yet: `{}` differs from `{}` by {:.1} points ({}, level {alpha:.3}).",
                     c.variant,
                     c.control,
-                    diff.abs()
+                    diff.abs(),
+                    p_value(p)
                 ),
                 None => format!(
                     "Not yet: `{}` and `{}` cannot be compared (no variation).",
@@ -141,4 +143,13 @@ fn summary(comparisons: &[Comparison], alpha: f64, variants: &[VariantReport]) -
         })
         .collect();
     parts.join(" ")
+}
+
+/// `p = 0.0123`, or `p < 0.0001` for what four decimals would show as zero.
+fn p_value(p: f64) -> String {
+    if p < 0.0001 {
+        "p < 0.0001".to_owned()
+    } else {
+        format!("p = {p:.4}")
+    }
 }
