@@ -295,6 +295,19 @@ fn a_sensitive_keyword_hands_over() {
     assert!(chat.handover().is_some());
 }
 
+/// Order status, then "No, that's all": the journey ends at the goodbye.
+fn finish_order_status(chat: &mut Chat) {
+    chat.choose(0, START + 1_000);
+    chat.say("AB123456", "m1".into(), START + 2_000);
+    let fetch = chat.take_fetch().expect("a lookup");
+    chat.fetched(
+        fetch.id,
+        Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
+        START + 2_500,
+    );
+    chat.choose(1, START + 3_000);
+}
+
 #[test]
 fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
     let mut chat = fresh();
@@ -311,16 +324,7 @@ fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
         ("v-test", START)
     );
 
-    // Order status, then "No, that's all": the journey ends.
-    chat.choose(0, START + 1_000);
-    chat.say("AB123456", "m1".into(), START + 2_000);
-    let fetch = chat.take_fetch().expect("a lookup");
-    chat.fetched(
-        fetch.id,
-        Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
-        START + 2_500,
-    );
-    chat.choose(1, START + 3_000);
+    finish_order_status(&mut chat);
     let done = chat.take_beacon(false).expect("the journey ended");
     let report: OutcomeReport = serde_json::from_str(&done).expect("a report");
     assert_eq!(report.outcome, Outcome::Resolved);
@@ -335,15 +339,7 @@ fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
 fn a_journey_that_asks_for_a_rating_sends_it_with_the_beacon_once() {
     let mut chat = fresh();
     assert!(!chat.rate(5, None, "c0".into()), "nothing to rate yet");
-    chat.choose(0, START + 1_000);
-    chat.say("AB123456", "m1".into(), START + 2_000);
-    let fetch = chat.take_fetch().expect("a lookup");
-    chat.fetched(
-        fetch.id,
-        Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
-        START + 2_500,
-    );
-    chat.choose(1, START + 3_000);
+    finish_order_status(&mut chat);
     assert!(
         chat.wants_bot_rating(),
         "the demo's goodbye asks for a rating"
