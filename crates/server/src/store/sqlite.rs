@@ -208,6 +208,11 @@ fn agent_from_row(row: &SqliteRow) -> Result<AgentRow, sqlx::Error> {
     })
 }
 
+/// A stored time column (ms since the Unix epoch; a negative value reads as 0).
+fn millis_at(row: &SqliteRow, name: &str) -> Result<Millis, sqlx::Error> {
+    Ok(row.try_get::<i64, _>(name)?.max(0) as Millis)
+}
+
 fn i64_of(value: Millis) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }

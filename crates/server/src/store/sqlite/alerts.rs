@@ -4,7 +4,7 @@ use baton_core::Millis;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::i64_of;
+use super::{i64_of, millis_at};
 use crate::drift::{Alert, Direction, Test};
 use crate::store::StoreError;
 
@@ -115,9 +115,7 @@ pub(super) async fn since(
 }
 
 fn alert_from_row(row: &SqliteRow) -> Result<Alert, StoreError> {
-    let millis = |name: &str| -> Result<Millis, sqlx::Error> {
-        Ok(row.try_get::<i64, _>(name)?.max(0) as Millis)
-    };
+    let millis = |name: &str| millis_at(row, name);
     Ok(Alert {
         id: row.try_get("id")?,
         trigger: row.try_get("trigger")?,

@@ -6,7 +6,7 @@ use baton_core::outcome::Outcome;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use super::i64_of;
+use super::{i64_of, millis_at};
 use crate::store::{ConversationRecord, StoreError};
 
 /// The rank of a stored outcome, as SQL over the column `col` (see [`Outcome`]'s order).
@@ -75,9 +75,7 @@ pub(super) async fn started_between(
 }
 
 fn record_from_row(row: &SqliteRow) -> Result<ConversationRecord, StoreError> {
-    let millis = |name: &str| -> Result<Millis, sqlx::Error> {
-        Ok(row.try_get::<i64, _>(name)?.max(0) as Millis)
-    };
+    let millis = |name: &str| millis_at(row, name);
     Ok(ConversationRecord {
         site: row.try_get("site")?,
         visitor: row.try_get("visitor")?,
