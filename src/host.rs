@@ -54,19 +54,10 @@ pub fn notice(notice: Notice) {
         Notice::Escalate(reason) => ("escalate", serde_json::json!({ "reason": reason })),
         Notice::Message { from, text } => (
             "message",
-            serde_json::json!({ "from": author(from), "text": text }),
+            serde_json::json!({ "from": from.as_str(), "text": text }),
         ),
     };
     post(&serde_json::json!({"type": "event", "name": name, "detail": detail}));
-}
-
-fn author(from: Author) -> &'static str {
-    match from {
-        Author::Visitor => "visitor",
-        Author::Bot => "bot",
-        Author::Agent => "agent",
-        Author::System => "system",
-    }
 }
 
 /// Listens for the loader's messages and for Escape.

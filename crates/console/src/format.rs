@@ -2,8 +2,7 @@
 //! queue names, links, client ids. Pure functions, tested natively.
 
 use baton_core::Millis;
-use baton_core::config::raw::Priority;
-use baton_core::protocol::QueueItem;
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 
 /// A label for a priority.
@@ -14,29 +13,6 @@ pub fn priority_label(priority: Priority) -> &'static str {
         Priority::High => "High",
         Priority::Urgent => "Urgent",
     }
-}
-
-/// The queue's order as the server keeps it: each priority step counts as ten minutes of
-/// waiting. Larger comes first.
-pub fn queue_rank(item: &QueueItem) -> i64 {
-    const STEP_MS: i64 = 10 * 60 * 1000;
-    let rank = match item.priority {
-        Priority::Low => 0,
-        Priority::Normal => 1,
-        Priority::High => 2,
-        Priority::Urgent => 3,
-    };
-    let created = i64::try_from(item.created_at).unwrap_or(i64::MAX);
-    (rank * STEP_MS).saturating_sub(created)
-}
-
-/// Whether the server accepts `queue` as a queue name.
-pub fn valid_queue(queue: &str) -> bool {
-    !queue.is_empty()
-        && queue.len() <= 64
-        && queue
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// The first eight characters of a ticket id, for people.
@@ -51,16 +27,6 @@ pub fn author_label(author: Author) -> &'static str {
         Author::Bot => "Bot",
         Author::Agent => "Agent",
         Author::System => "Baton",
-    }
-}
-
-/// The attribute value for `data-from`.
-pub fn author_key(author: Author) -> &'static str {
-    match author {
-        Author::Visitor => "visitor",
-        Author::Bot => "bot",
-        Author::Agent => "agent",
-        Author::System => "system",
     }
 }
 

@@ -22,7 +22,7 @@ pub fn Trust(verified: bool) -> impl IntoView {
 
 /// A priority badge.
 #[component]
-pub fn PriorityBadge(priority: baton_core::config::raw::Priority) -> impl IntoView {
+pub fn PriorityBadge(priority: baton_core::queue::Priority) -> impl IntoView {
     let label = priority_label(priority);
     let class = format!("badge priority-{}", label.to_lowercase());
     view! { <span class=class>{label}</span> }
@@ -37,13 +37,7 @@ pub fn HeldList() -> impl IntoView {
             w.held
                 .iter()
                 .map(|h| {
-                    let who = h
-                        .view
-                        .handoff
-                        .profile
-                        .attributes
-                        .get("name")
-                        .and_then(|n| n.as_str());
+                    let who = h.view.handoff.profile.display_name();
                     let label = who.map_or_else(|| short_id(&h.view.ticket), str::to_owned);
                     (h.view.ticket.clone(), label, h.view.queue.clone(), h.closed)
                 })

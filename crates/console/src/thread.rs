@@ -11,7 +11,7 @@ use web_sys::KeyboardEvent;
 use crate::api;
 use crate::app::Ctx;
 use crate::explain::message_number;
-use crate::format::{author_key, author_label, sentiment_label};
+use crate::format::{author_label, sentiment_label};
 use crate::socket;
 use crate::state::{MAX_TEXT_BYTES, TYPING_EVERY_MS, TYPING_MS};
 
@@ -95,13 +95,13 @@ pub fn Thread(id: String) -> impl IntoView {
 
 #[component]
 fn Message(line: Line) -> impl IntoView {
-    let class = format!("message from-{}", author_key(line.from));
+    let class = format!("message from-{}", line.from.as_str());
     let time = line.at.map(clock);
     view! {
         <li
             class=class
             data-testid="message"
-            data-from=author_key(line.from)
+            data-from=line.from.as_str()
             data-seq=line.seq.map(|s| s.to_string())
             data-pending=line.seq.is_none().then_some("true")
             id=line.seq.map(|s| format!("msg-{}", message_number(s)))

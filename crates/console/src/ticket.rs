@@ -102,13 +102,7 @@ fn Ticket(id: String) -> impl IntoView {
 #[component]
 fn Head(view: TicketView) -> impl IntoView {
     let now = expect_context::<Ctx>().now;
-    let name = view
-        .handoff
-        .profile
-        .attributes
-        .get("name")
-        .and_then(|n| n.as_str())
-        .map(str::to_owned);
+    let name = view.handoff.profile.display_name().map(str::to_owned);
     let created = view.created_at;
     let page = view.handoff.page.clone();
     view! {

@@ -49,7 +49,7 @@ pub fn keyword_trigger(terms: &[String]) -> Result<Trigger, MatcherError> {
         })),
         action: Action::Escalate {
             queue: "general".into(),
-            priority: crate::config::raw::Priority::Normal,
+            priority: crate::queue::Priority::Normal,
         },
     })
 }

@@ -25,8 +25,8 @@ pub use fetch::Fetch;
 pub use offer_human::OfferHuman;
 pub use say::Say;
 
-use crate::config::raw::Priority;
 use crate::conversation::Turn;
+use crate::queue::Priority;
 
 /// Index of a node in [`Flow::nodes`].
 pub type NodeId = usize;

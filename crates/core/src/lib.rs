@@ -40,6 +40,7 @@ pub mod hours;
 pub mod outcome;
 pub mod profile;
 pub mod protocol;
+pub mod queue;
 pub mod redact;
 pub mod site;
 pub mod summary;

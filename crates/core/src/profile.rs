@@ -21,6 +21,11 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The visitor's name for people to read: the `name` attribute when it is a string.
+    pub fn display_name(&self) -> Option<&str> {
+        self.attributes.get("name").and_then(Value::as_str)
+    }
+
     /// Merges `attributes` in (later values win) and sets the verified flag. Mixing verified
     /// and unverified attributes makes the whole profile unverified: a profile is trusted as a
     /// whole or not at all.

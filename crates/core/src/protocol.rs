@@ -8,10 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Millis;
-use crate::config::raw::Priority;
 use crate::conversation::{Conversation, Escalation};
 use crate::experiment::Assignment;
 use crate::profile::Profile;
+use crate::queue::Priority;
 use crate::summary::Summary;
 use crate::transcript::{Author, Transcript};
 use crate::trigger::Firing;

@@ -19,6 +19,25 @@ pub enum Author {
     System,
 }
 
+impl Author {
+    /// The author as the wire and the store spell it: `visitor`, `bot`, `agent`, `system`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Author::Visitor => "visitor",
+            Author::Bot => "bot",
+            Author::Agent => "agent",
+            Author::System => "system",
+        }
+    }
+
+    /// The author [`Author::as_str`] spells `s`, if any.
+    pub fn parse(s: &str) -> Option<Author> {
+        [Author::Visitor, Author::Bot, Author::Agent, Author::System]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
 /// One message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {

@@ -27,8 +27,8 @@ pub use sentiment::{RollingSentimentBelow, SentimentBelow};
 pub use steps::StepsOver;
 
 use crate::Millis;
-use crate::config::raw::Priority;
 use crate::profile::Profile;
+use crate::queue::Priority;
 
 /// A compiled escalation rule.
 #[derive(Debug, Clone)]

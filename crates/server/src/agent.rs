@@ -16,13 +16,13 @@ use baton_core::protocol::{
     AgentFrame, BrandVoiceView, Frame, KbLinkView, MessageView, QueueItem, ServerToAgent,
     TicketView,
 };
+use baton_core::queue::{QUEUE_NAME_RULE, queue_key, valid_queue_name};
 use baton_core::template::Values;
 use baton_core::text::fold;
 use baton_core::transcript::Author;
 use tokio::sync::broadcast;
 
 use crate::hub::{self, Live, QueueEvent};
-use crate::intake;
 use crate::metrics::{Metrics, SocketGauge};
 use crate::socket::{self, AbortOnDrop, Bucket, Frames, Incoming, Outbox, Refusal, close};
 use crate::state::{AppState, now};
@@ -110,13 +110,7 @@ pub fn queue_item(ticket: &Ticket) -> QueueItem {
         priority: ticket.priority,
         reason: ticket.handoff.escalation.reason.explain(),
         created_at: ticket.created_at,
-        name: ticket
-            .handoff
-            .profile
-            .attributes
-            .get("name")
-            .and_then(|n| n.as_str())
-            .map(str::to_owned),
+        name: ticket.handoff.profile.display_name().map(str::to_owned),
         verified: ticket.verified,
         offline: ticket.status == Status::Offline,
     }
@@ -356,15 +350,8 @@ impl Session {
     }
 
     async fn transfer(&mut self, ticket: &str, queue: &str) {
-        if !queue
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-            || queue.is_empty()
-            || queue.len() > 64
-        {
-            return self
-                .error("bad_frame", "a queue name is 1–64 of a-z, 0-9, `-`, `_`")
-                .await;
+        if !valid_queue_name(queue) {
+            return self.error("bad_frame", QUEUE_NAME_RULE).await;
         }
         match self
             .state
@@ -395,7 +382,6 @@ impl Session {
 
 /// Waiting tickets, most urgent first.
 pub async fn queue_snapshot(state: &AppState) -> Result<Vec<QueueItem>, StoreError> {
-    let at = now();
     let mut open: Vec<Ticket> = state
         .store
         .open_tickets()
@@ -403,7 +389,7 @@ pub async fn queue_snapshot(state: &AppState) -> Result<Vec<QueueItem>, StoreErr
         .into_iter()
         .filter(|t| matches!(t.status, Status::Queued | Status::Offline))
         .collect();
-    open.sort_by_key(|t| intake::queue_key(t.priority, t.created_at, at));
+    open.sort_by_key(|t| queue_key(t.priority, t.created_at));
     Ok(open.iter().map(queue_item).collect())
 }
 

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use baton_core::config::raw::Priority;
 use baton_core::conversation::Reason;
 use baton_core::flow::NodeKind;
 use baton_core::protocol::Handoff;
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 use baton_core::trigger::{Action, Firing};
 use baton_core::{Millis, Site, sentiment};
@@ -213,18 +213,4 @@ fn route(
         priority = Priority::High;
     }
     (queue, priority)
-}
-
-/// Sort key for the queue: priority first, then waiting time; every 10 minutes of waiting
-/// counts as one priority step, so nobody waits forever behind a stream of urgent tickets.
-pub fn queue_key(priority: Priority, created_at: Millis, now: Millis) -> i64 {
-    const STEP_MS: i64 = 10 * 60 * 1000;
-    let rank = match priority {
-        Priority::Low => 0,
-        Priority::Normal => 1,
-        Priority::High => 2,
-        Priority::Urgent => 3,
-    };
-    let waited = i64::try_from(now.saturating_sub(created_at)).unwrap_or(i64::MAX);
-    -(rank * STEP_MS).saturating_add(waited)
 }

@@ -10,10 +10,10 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use baton_core::Millis;
-use baton_core::config::raw::Priority;
 use baton_core::experiment::Assignment;
 use baton_core::outcome::{Outcome, OutcomeReport};
 use baton_core::protocol::{Handoff, Misfire};
+use baton_core::queue::Priority;
 use baton_core::transcript::{Author, Transcript};
 use baton_core::trigger::Firing;
 use serde::{Deserialize, Serialize};
@@ -382,42 +382,6 @@ pub struct NewMessage<'a> {
     pub at: Millis,
     /// Sentiment.
     pub sentiment: Option<f32>,
-}
-
-fn author_str(author: Author) -> &'static str {
-    match author {
-        Author::Visitor => "visitor",
-        Author::Bot => "bot",
-        Author::Agent => "agent",
-        Author::System => "system",
-    }
-}
-
-fn parse_author(s: &str) -> Author {
-    match s {
-        "visitor" => Author::Visitor,
-        "bot" => Author::Bot,
-        "agent" => Author::Agent,
-        _ => Author::System,
-    }
-}
-
-fn priority_rank(p: Priority) -> i64 {
-    match p {
-        Priority::Low => 0,
-        Priority::Normal => 1,
-        Priority::High => 2,
-        Priority::Urgent => 3,
-    }
-}
-
-fn parse_priority(rank: i64) -> Priority {
-    match rank {
-        i64::MIN..=0 => Priority::Low,
-        1 => Priority::Normal,
-        2 => Priority::High,
-        _ => Priority::Urgent,
-    }
 }
 
 fn misfire_str(m: Misfire) -> &'static str {

@@ -14,6 +14,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baton_core::protocol::{Frame, ServerToVisitor, VisitorFrame};
+use baton_core::queue::queue_key;
 use baton_core::sentiment;
 use baton_core::transcript::Author;
 
@@ -387,8 +388,7 @@ impl Session {
     }
 
     async fn position(&self, ticket: &Ticket) -> u32 {
-        let at = now();
-        let mine = intake::queue_key(ticket.priority, ticket.created_at, at);
+        let mine = queue_key(ticket.priority, ticket.created_at);
         match self.state.store.open_tickets().await {
             Ok(open) => {
                 let ahead = open
@@ -396,7 +396,7 @@ impl Session {
                     .filter(|t| {
                         matches!(t.status, Status::Queued | Status::Offline) && t.id != ticket.id
                     })
-                    .filter(|t| intake::queue_key(t.priority, t.created_at, at) < mine)
+                    .filter(|t| queue_key(t.priority, t.created_at) < mine)
                     .count();
                 u32::try_from(ahead + 1).unwrap_or(u32::MAX)
             }

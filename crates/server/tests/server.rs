@@ -32,8 +32,8 @@ async fn health_config_and_login() {
     server.stop().await;
 }
 
-use baton_core::config::raw::Priority;
 use baton_core::protocol::{AgentFrame, ServerToAgent, ServerToVisitor, VisitorFrame};
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 
 #[tokio::test]

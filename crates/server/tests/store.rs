@@ -5,7 +5,7 @@
 
 mod common;
 
-use baton_core::config::raw::Priority;
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 use baton_server::store::sqlite::SqliteStore;
 use baton_server::store::{NewMessage, NewTicket, Status, Store};

@@ -1,4 +1,4 @@
-use baton_core::config::raw::Priority;
+use baton_core::queue::Priority;
 use baton_core::summary::{Direction, Trend};
 use baton_core::trigger::{Action, Counter, Evidence};
 

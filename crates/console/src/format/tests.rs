@@ -23,16 +23,6 @@ fn backoff_doubles_up_to_fifteen_seconds() {
 }
 
 #[test]
-fn queue_names_follow_the_servers_rule() {
-    assert!(valid_queue("billing"));
-    assert!(valid_queue("tier-2_eu"));
-    assert!(!valid_queue(""));
-    assert!(!valid_queue("Billing"));
-    assert!(!valid_queue("a b"));
-    assert!(!valid_queue(&"a".repeat(65)));
-}
-
-#[test]
 fn client_ids_differ_by_counter_and_random_part() {
     let a = client_id(1_700_000_000_000, 0.5, 1);
     assert_ne!(a, client_id(1_700_000_000_000, 0.5, 2));

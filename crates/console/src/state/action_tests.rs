@@ -2,8 +2,8 @@
 //! The agent's actions: replies and their acknowledgement, re-sends after a reconnect, close,
 //! transfer, errors.
 
-use baton_core::config::raw::Priority;
 use baton_core::protocol::{AgentFrame, MessageView, ServerToAgent};
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 
 use super::Conn;

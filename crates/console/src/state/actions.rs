@@ -2,9 +2,9 @@
 //! to send (or why it cannot be sent).
 
 use baton_core::protocol::{AgentFrame, Misfire};
+use baton_core::queue::valid_queue_name;
 
 use super::{MAX_TEXT_BYTES, Pending, Workspace};
-use crate::format::valid_queue;
 
 impl Workspace {
     /// Claims a ticket from the queue (or again, after a reconnect).
@@ -59,7 +59,7 @@ impl Workspace {
     /// Moves a ticket to another queue; `Err` explains a queue name the server would refuse.
     pub fn transfer(&self, ticket: &str, queue: &str) -> Result<AgentFrame, &'static str> {
         let queue = queue.trim();
-        if !valid_queue(queue) {
+        if !valid_queue_name(queue) {
             return Err("A queue name is 1–64 characters of a–z, 0–9, “-” and “_”.");
         }
         if self.held(ticket).is_none_or(|h| h.closed) {

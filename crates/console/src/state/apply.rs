@@ -2,10 +2,11 @@
 
 use baton_core::Millis;
 use baton_core::protocol::{AgentFrame, MessageView, QueueItem, ServerToAgent, TicketView};
+use baton_core::queue::queue_key;
 use baton_core::transcript::Author;
 
 use super::{Conn, Held, Notice, Workspace};
-use crate::format::{queue_rank, short_id};
+use crate::format::short_id;
 
 impl Workspace {
     /// Folds in one server frame; returns the frames to send in answer.
@@ -81,11 +82,11 @@ impl Workspace {
             self.fix_active();
         }
         self.queue.retain(|i| i.ticket != item.ticket);
-        let rank = queue_rank(&item);
+        let key = queue_key(item.priority, item.created_at);
         let at = self
             .queue
             .iter()
-            .position(|i| queue_rank(i) < rank)
+            .position(|i| queue_key(i.priority, i.created_at) > key)
             .unwrap_or(self.queue.len());
         self.queue.insert(at, item);
     }

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use baton_core::config::raw::Priority;
 use baton_core::conversation::{Conversation, Event};
 use baton_core::protocol::{
     AgentFrame, Handoff, MessageView, QueueItem, ServerToAgent, TicketView,
 };
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 
 use super::Workspace;

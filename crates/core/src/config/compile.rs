@@ -12,6 +12,7 @@ use super::raw::{self, Position as Corner, RawConfig};
 use super::{Problem, VERSION};
 use crate::aids::{AgentAids, BrandVoice, KbLink, Script};
 use crate::faq::{Faq, FaqEntry};
+use crate::queue::is_slug;
 use crate::redact::Redactor;
 use crate::site::{Appearance, Site, YesNo};
 use crate::template::Template;
@@ -373,7 +374,7 @@ impl Compiler {
 
     pub(crate) fn queue(&mut self, queue: Option<&str>, at: JsonPath) -> String {
         let queue = queue.unwrap_or("general");
-        if !is_slug(queue, 64) {
+        if !crate::queue::valid_queue_name(queue) {
             self.problem(
                 at,
                 format!("`{queue}` is not a valid queue name: use 1–64 of a-z, 0-9, `-`, `_`"),
@@ -385,13 +386,6 @@ impl Compiler {
 
 fn text_or(text: &Option<String>, default: &str) -> String {
     text.clone().unwrap_or_else(|| default.to_owned())
-}
-
-pub(crate) fn is_slug(s: &str, max: usize) -> bool {
-    !s.is_empty()
-        && s.len() <= max
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn is_origin(s: &str) -> bool {

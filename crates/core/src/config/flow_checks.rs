@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use super::compile::{Compiler, is_slug};
+use super::compile::Compiler;
 use super::path::JsonPath;
-use super::raw::{self, Priority, RawNode};
+use super::raw::{self, RawNode};
 use crate::flow::{
     Ask, ChoiceOption, Choices, End, Entry, Escalate, FaqStep, Fetch, Flow, Node, NodeKind,
     OfferHuman, Say, Validation,
 };
 use crate::matcher::PhraseMatcher;
+use crate::queue::{Priority, is_slug};
 use crate::template::Template;
 
 impl Compiler {

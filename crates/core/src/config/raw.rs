@@ -177,21 +177,6 @@ pub enum Position {
     BottomLeft,
 }
 
-/// Ticket priority, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    /// Can wait.
-    Low,
-    /// The default.
-    Normal,
-    /// Ahead of normal tickets.
-    High,
-    /// Ahead of everything.
-    Urgent,
-}
-
 /// A question the bot can answer.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use super::compile::Compiler;
 use super::path::JsonPath;
-use super::raw::{self, Priority, RawAction, RawCondition, RawTrigger};
+use super::raw::{self, RawAction, RawCondition, RawTrigger};
 use crate::experiment::{Experiment, Variant};
 use crate::matcher::PhraseMatcher;
+use crate::queue::{Priority, is_slug};
 use crate::trigger::{
     Action, BotTurnsOver, Condition, DEFAULT_HUMAN_PHRASES, FallbacksAtLeast, FallbacksInARow,
     HumanRequest, Keywords, RollingSentimentBelow, Rule, SecondsOver, SentimentBelow, StepsOver,
@@ -24,7 +25,7 @@ impl Compiler {
         let mut out = Vec::with_capacity(raw.len());
         for (i, t) in raw.iter().enumerate() {
             let at = path.index(i);
-            if !super::compile::is_slug(&t.id, 64) {
+            if !is_slug(&t.id, 64) {
                 self.problem(
                     at.key("id"),
                     format!(

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::Millis;
-use crate::config::raw::{Method, Priority};
+use crate::config::raw::Method;
+use crate::queue::Priority;
 use crate::trigger::Firing;
 
 /// Something that happened, fed to [`Conversation::handle`].

@@ -1,7 +1,7 @@
 //! `escalate`: hand the conversation to a person.
 
-use crate::config::raw::Priority;
 use crate::conversation::Turn;
+use crate::queue::Priority;
 use crate::template::Template;
 
 use super::Next;

@@ -104,7 +104,7 @@ fn escalate(c: &mut ConversationRecord, id: &str, facts: TicketFacts) -> Ticket 
         site: "shop".into(),
         resume_token: String::new(),
         queue: "general".into(),
-        priority: baton_core::config::raw::Priority::Normal,
+        priority: baton_core::queue::Priority::Normal,
         status: if facts.closed.is_some() {
             Status::Closed
         } else {

@@ -9,6 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use baton_core::Millis;
 use baton_core::protocol::Misfire;
+use baton_core::queue::Priority;
+use baton_core::transcript::Author;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
@@ -19,8 +21,7 @@ mod conversations;
 
 use super::{
     AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, Status, Store, StoreError,
-    StoredMessage, Ticket, author_str, misfire_str, parse_author, parse_misfire, parse_priority,
-    priority_rank,
+    StoredMessage, Ticket, misfire_str, parse_misfire,
 };
 
 /// SQLite-backed store.
@@ -73,7 +74,7 @@ fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
         site: row.try_get("site")?,
         resume_token: row.try_get("resume_token")?,
         queue: row.try_get("queue")?,
-        priority: parse_priority(row.try_get("priority")?),
+        priority: Priority::from_rank(row.try_get("priority")?),
         status: Status::parse(row.try_get::<&str, _>("status")?),
         handoff: serde_json::from_str(row.try_get::<&str, _>("handoff")?)?,
         verified: row.try_get::<i64, _>("verified")? != 0,
@@ -101,7 +102,7 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage, StoreError> {
         ticket: row.try_get("ticket")?,
         seq: row.try_get::<i64, _>("seq")?.max(0) as u64,
         client_id: row.try_get("client_id")?,
-        author: parse_author(row.try_get::<&str, _>("author")?),
+        author: Author::parse(row.try_get::<&str, _>("author")?).unwrap_or(Author::System),
         text: row.try_get("text")?,
         at: row.try_get::<i64, _>("at")?.max(0) as Millis,
         sentiment: row
@@ -122,7 +123,7 @@ async fn append_run(
     let Some(first) = run.first() else {
         return Ok(());
     };
-    let (ticket, author) = (first.ticket, author_str(first.author));
+    let (ticket, author) = (first.ticket, first.author.as_str());
     let columns = "ticket, seq, client_id, author, text, at, sentiment";
     let marks = vec!["?"; run.len()].join(", ");
     let sql = format!(
@@ -232,7 +233,7 @@ impl Store for SqliteStore {
         .bind(&new.resume_token)
         .bind(&new.handoff.visitor)
         .bind(&new.queue)
-        .bind(priority_rank(new.priority))
+        .bind(new.priority.rank())
         .bind(new.status.as_str())
         .bind(serde_json::to_string(&new.handoff)?)
         .bind(i64::from(new.verified))
@@ -251,7 +252,7 @@ impl Store for SqliteStore {
                 .bind(&new.id)
                 .bind(i64::try_from(i + 1).unwrap_or(i64::MAX))
                 .bind(format!("transcript:{i}"))
-                .bind(author_str(entry.from))
+                .bind(entry.from.as_str())
                 .bind(&entry.text)
                 .bind(i64_of(entry.at))
                 .bind(new.sentiments.get(i).copied().flatten().map(f64::from))

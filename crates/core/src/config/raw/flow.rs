@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
-use super::Priority;
+use crate::queue::Priority;
 
 /// The bot journey: nodes and where conversations start.
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
-use super::Priority;
+use crate::queue::Priority;
 
 /// An escalation rule.
 #[derive(Debug, Clone, Deserialize, Serialize)]
