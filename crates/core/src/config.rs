@@ -66,6 +66,16 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// The JSON Schema of the config format (what `baton schema` prints and the server serves
+/// at `/schema.json`), pretty-printed with a final newline.
+#[cfg(feature = "schema")]
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(RawConfig);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Parses and validates a config.
 pub fn compile(source: &str) -> Result<Site, ConfigError> {
     let raw = parse(source)?;

@@ -2,7 +2,8 @@
 //!
 //! One node kind per file under `flow/`, gathered by [`NodeKind`]. Every kind answers the
 //! same questions — what happens on arrival ([`NodeKind::enter`]), on free text, on a button,
-//! on a fetch result — by talking to a [`Turn`] (say, capture, count a fallback…) and
+//! on a fetch result — by talking to a [`Bot`] (say, capture, count a fallback…; the engine's turn implements
+//! it, so nodes never reach into the conversation) and
 //! returning where to go [`Next`].
 
 mod ask;
@@ -25,8 +26,43 @@ pub use fetch::Fetch;
 pub use offer_human::OfferHuman;
 pub use say::Say;
 
-use crate::conversation::Turn;
+use crate::config::raw::Method;
 use crate::queue::Priority;
+use crate::template::Template;
+
+/// What a node may do during a turn of the conversation. The engine's turn
+/// (`conversation::Turn`) implements it over the conversation's state, which nodes never see.
+pub(crate) trait Bot {
+    /// Says a template filled from the fields and profile, with buttons.
+    fn say(&mut self, text: &Template, choices: &[String]);
+    /// Says fixed text.
+    fn say_plain(&mut self, text: &str);
+    /// Offers "Yes, connect me" / "No, thanks" buttons under a template.
+    fn offer(&mut self, text: &Template);
+    /// Reads a typed yes or no.
+    fn yes_or_no(&self, folded: &str) -> Option<bool>;
+    /// Notes the visitor's pick (the first one is their intent).
+    fn chose(&mut self, label: &str);
+    /// Stores a field value.
+    fn capture(&mut self, field: &str, value: &str);
+    /// Counts a message the bot did not understand and says so.
+    fn fallback(&mut self);
+    /// Counts a message the bot did not understand; the caller says what went wrong.
+    fn count_fallback(&mut self);
+    /// Answers from the FAQ if an entry matches; returns whether it did. `choices` stay on
+    /// offer under the answer (the buttons of the node that is still waiting).
+    fn answer_from_faq(&mut self, folded: &str, choices: &[String]) -> bool;
+    /// Asks the widget to call a site API.
+    fn fetch(&mut self, url: &Template, method: Method);
+
+    /// Free text when no node is waiting for it: the FAQ, else a fallback.
+    fn answer_or_fallback(&mut self, folded: &str) -> Next {
+        if !self.answer_from_faq(folded, &[]) {
+            self.fallback();
+        }
+        Next::Stay
+    }
+}
 
 /// Index of a node in [`Flow::nodes`].
 pub type NodeId = usize;
@@ -155,7 +191,7 @@ pub fn page_matches(pattern: &str, page: &str) -> bool {
 
 impl NodeKind {
     /// Arrival: say what the node says, start what it starts.
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         match self {
             NodeKind::Say(n) => n.enter(turn),
             NodeKind::Choices(n) => n.enter(turn),
@@ -169,7 +205,7 @@ impl NodeKind {
     }
 
     /// Free text from the visitor while this node waits. `folded` is the folded text.
-    pub(crate) fn on_text(&self, turn: &mut Turn<'_>, text: &str, folded: &str) -> Next {
+    pub(crate) fn on_text(&self, turn: &mut impl Bot, text: &str, folded: &str) -> Next {
         match self {
             NodeKind::Choices(n) => n.on_text(turn, folded),
             NodeKind::Ask(n) => n.on_text(turn, text),
@@ -186,7 +222,7 @@ impl NodeKind {
     }
 
     /// A button press (index into the buttons this node offered).
-    pub(crate) fn on_choice(&self, turn: &mut Turn<'_>, choice: usize) -> Next {
+    pub(crate) fn on_choice(&self, turn: &mut impl Bot, choice: usize) -> Next {
         match self {
             NodeKind::Choices(n) => n.on_choice(turn, choice),
             NodeKind::OfferHuman(n) => n.on_choice(choice),
@@ -195,7 +231,7 @@ impl NodeKind {
     }
 
     /// The answer to this node's fetch request.
-    pub(crate) fn on_fetch(&self, turn: &mut Turn<'_>, outcome: Result<&Value, &str>) -> Next {
+    pub(crate) fn on_fetch(&self, turn: &mut impl Bot, outcome: Result<&Value, &str>) -> Next {
         match self {
             NodeKind::Fetch(n) => n.on_result(turn, outcome),
             _ => Next::Stay,

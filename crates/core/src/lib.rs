@@ -42,6 +42,7 @@ pub mod profile;
 pub mod protocol;
 pub mod queue;
 pub mod redact;
+pub mod replay;
 pub mod site;
 pub mod summary;
 pub mod template;

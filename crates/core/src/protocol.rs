@@ -19,6 +19,58 @@ use crate::trigger::Firing;
 /// The protocol version this build speaks.
 pub const PROTOCOL_VERSION: u8 = 1;
 
+/// The stable code of an `error` frame, on either socket (docs/protocol.md lists when each
+/// is sent). The message beside it is for people and may change; the code does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Not JSON, unknown `type`, missing or mistyped fields, or a field out of its limits.
+    BadFrame,
+    /// `v` is not [`PROTOCOL_VERSION`].
+    Version,
+    /// A visitor frame that needs a conversation came before a handoff or resume.
+    NoConversation,
+    /// A resume token the server does not know.
+    UnknownConversation,
+    /// A handoff the server will not take (another site, too long).
+    BadHandoff,
+    /// An implausible email address.
+    BadEmail,
+    /// The first agent frame was not a valid login.
+    Login,
+    /// Another agent holds the ticket.
+    Taken,
+    /// No open ticket has the id.
+    Unavailable,
+    /// The agent does not hold the ticket.
+    NotYours,
+    /// The server could not store something; retry (ids make retries safe).
+    Internal,
+    /// A code this build does not know (sent by a newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The code as the wire spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadFrame => "bad_frame",
+            ErrorCode::Version => "version",
+            ErrorCode::NoConversation => "no_conversation",
+            ErrorCode::UnknownConversation => "unknown_conversation",
+            ErrorCode::BadHandoff => "bad_handoff",
+            ErrorCode::BadEmail => "bad_email",
+            ErrorCode::Login => "login",
+            ErrorCode::Taken => "taken",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::NotYours => "not_yours",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
 /// A frame: the version plus one message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frame<T> {

@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use baton_core::conversation::{Conversation, Event};
 use baton_core::protocol::{AgentFrame, Frame, Handoff, ServerToAgent, VisitorFrame};
-use baton_server::serve::{Options, serve, state};
-use baton_server::state::{AppState, Limits};
+use baton_server::live::limits::Limits;
+use baton_server::live::serve::{ServeOptions, serve, state};
+use baton_server::live::state::AppState;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
@@ -30,14 +31,9 @@ fn config() -> std::path::PathBuf {
 }
 
 async fn start(data: &Path, limits: Limits) -> (SocketAddr, AppState) {
-    let state = state(Options {
-        config: config(),
-        data: data.to_owned(),
-        secret: None,
-        console_dir: None,
-        widget_dir: None,
-        static_dir: None,
+    let state = state(ServeOptions {
         limits,
+        ..ServeOptions::new(config(), data)
     })
     .await
     .unwrap();
@@ -99,18 +95,18 @@ fn handoff(visitor: &str) -> Handoff {
 }
 
 async fn agent(addr: SocketAddr, state: &AppState) -> Ws {
-    let hash = baton_server::auth::hash_password("bench-password").unwrap();
+    let hash = baton_server::live::auth::hash_password("bench-password").unwrap();
     let row = baton_server::store::AgentRow {
         id: "a_bench".into(),
         name: "bench".into(),
         password_hash: hash,
     };
     let _ = state.store.add_agent(row, 0).await;
-    let token = baton_server::secret::random_token(32).unwrap();
+    let token = baton_server::live::secret::random_token(32).unwrap();
     state
         .store
         .add_session(
-            &baton_server::secret::token_hash(&token),
+            &baton_server::live::secret::token_hash(&token),
             "a_bench",
             0,
             u64::MAX / 2,

@@ -15,7 +15,8 @@ use baton_core::trigger::Action;
 use baton_core::{ConfigError, Site};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::chat::{Chat, Record, Step};
+use crate::live::serve::ServeOptions;
+use crate::tools::chat::{Chat, Record, Step};
 
 /// Baton: hand website visitors from a bot to a person without making them repeat anything.
 #[derive(Debug, Parser)]
@@ -30,30 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the human-chat server: widget socket, agent workspace, public config.
-    Serve {
-        /// The site config file.
-        #[arg(long, default_value = "site.json")]
-        config: PathBuf,
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
-        /// Directory for the database.
-        #[arg(long, default_value = "data")]
-        data: PathBuf,
-        /// File holding the secret that signs visitor profile tokens (HS256); also read from
-        /// the `BATON_JWT_SECRET` environment variable.
-        #[arg(long)]
-        jwt_secret_file: Option<PathBuf>,
-        /// Built agent workspace to serve at /console.
-        #[arg(long)]
-        console: Option<PathBuf>,
-        /// Built visitor widget to serve at /widget (the iframe `/baton.js` injects).
-        #[arg(long)]
-        widget: Option<PathBuf>,
-        /// Directory to serve at /static (demo pages).
-        #[arg(long = "static")]
-        static_dir: Option<PathBuf>,
-    },
+    Serve(ServeOptions),
     /// Manage agent logins.
     Agent {
         /// What to do.
@@ -197,24 +175,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> ExitCode {
     let result = match cli.command {
-        Command::Serve {
-            config,
-            addr,
-            data,
-            jwt_secret_file,
-            console,
-            widget,
-            static_dir,
-        } => crate::run::serve_command(crate::run::ServeArgs {
-            config,
-            addr,
-            data,
-            jwt_secret_file,
-            console,
-            widget,
-            static_dir,
-        })
-        .map_err(Failure::Usage),
+        Command::Serve(options) => crate::run::serve_command(options).map_err(Failure::Usage),
         Command::Agent {
             command:
                 AgentCommand::Add {
@@ -226,16 +187,16 @@ pub fn run(
             crate::run::add_agent(&name, &data, password_stdin, input, out).map_err(Failure::Usage)
         }
         Command::Check { config } => check(&config, out, err),
-        Command::Schema { output } => write_output(output.as_deref(), &schema_json(), out),
+        Command::Schema { output } => write_output(output.as_deref(), &baton_core::config::schema_json(), out),
         Command::Flowchart {
             config,
             output,
             format,
         } => load(&config, err).and_then(|site| {
-            let journey = crate::journey::of(&site);
+            let journey = crate::tools::journey::of(&site);
             let text = match format {
-                ChartFormat::Svg => crate::flowchart::svg(&journey),
-                ChartFormat::Mermaid => crate::flowchart::mermaid(&journey),
+                ChartFormat::Svg => baton_flowchart::svg(&journey),
+                ChartFormat::Mermaid => baton_flowchart::mermaid(&journey),
             };
             write_output(output.as_deref(), &text, out)
         }),
@@ -282,7 +243,7 @@ pub fn run(
             input
                 .read_line(&mut password)
                 .map_err(|e| Failure::Usage(format!("cannot read the password: {e}")))?;
-            let plan = crate::simulate::Plan {
+            let plan = crate::review::simulate::Plan {
                 url: url.trim_end_matches('/').to_owned(),
                 conversations,
                 days: days.max(1),
@@ -290,9 +251,9 @@ pub fn run(
                 agent,
                 password: password.trim_end_matches(['\n', '\r']).to_owned(),
             };
-            let mut bar = crate::progress::Bar::new("simulating", err);
+            let mut bar = crate::tools::progress::Bar::new("simulating", err);
             let tally =
-                crate::simulate::run(&site, &plan, crate::state::now(), |done, total| {
+                crate::review::simulate::run(&site, &plan, crate::clock::now(), |done, total| {
                     bar.update(done, total);
                 });
             bar.finish();
@@ -328,14 +289,6 @@ impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
         Failure::Usage(format!("cannot write output: {e}"))
     }
-}
-
-/// The JSON Schema of the config format, pretty-printed.
-pub fn schema_json() -> String {
-    let schema = schemars::schema_for!(baton_core::config::RawConfig);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 fn read(path: &Path) -> Result<String, Failure> {

@@ -1,35 +1,27 @@
-//! baton-server: the `baton` binary's library — the human-chat server and the config tools.
+//! baton-server: the `baton` binary's library — the human-chat server, the review of what
+//! happened, and the config tools.
 //!
-//! Layout:
-//! - [`serve`] builds the state and runs `serve(listener, state, shutdown)`; [`http`] has the
-//!   routes; [`visitor`] and [`agent`] are the two websockets, sharing [`socket`];
-//!   [`hub`] relays live events; [`store`] is durable storage (SQLite);
-//!   [`intake`] verifies a handoff ([`token`]) and re-runs the triggers.
+//! Layers, each depending only on the ones below it:
 //! - [`cli`] parses arguments and runs a command against any reader and writers, so tests
-//!   drive it in-process; [`run`] hosts the long-running commands; [`journey`] and
-//!   [`flowchart`] draw the journey; [`chat`] is the terminal chat behind `baton try`.
+//!   drive it in-process; [`run`] hosts the commands that own a runtime (serve, agent add,
+//!   report, replay).
+//! - [`live`]: the running server — HTTP routes, the two websockets, the hub that relays
+//!   between them, the intake that turns a handoff into a ticket.
+//! - [`review`]: what the stored facts say — insights, drift alerts, replay under another
+//!   config, synthetic traffic.
+//! - [`tools`]: `baton try`'s terminal chat, the journey as a drawing (the drawing itself is
+//!   the `baton-flowchart` crate), the progress bar.
+//! - [`store`]: durable storage behind one trait (SQLite); [`clock`] and [`days`]: the
+//!   server's one clock and its calendar arithmetic.
+//!
+//! Everything sits on `baton-core`: the engine, the config, the wire protocol and the
+//! schema.
 
-pub mod agent;
-pub mod auth;
-pub mod chat;
 pub mod cli;
-pub mod drift;
-pub mod flowchart;
-pub mod http;
-pub mod hub;
-pub mod insights;
-pub mod intake;
-pub mod journey;
-pub mod metrics;
-pub mod outcomes;
-pub mod progress;
-pub mod replay;
+pub mod clock;
+pub mod days;
+pub mod live;
+pub mod review;
 pub mod run;
-pub mod secret;
-pub mod serve;
-pub mod simulate;
-pub mod socket;
-pub mod state;
 pub mod store;
-pub mod token;
-pub mod visitor;
+pub mod tools;

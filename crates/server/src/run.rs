@@ -2,33 +2,13 @@
 //! `baton replay`. They own a tokio runtime; the rest of the CLI stays synchronous.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tokio::net::TcpListener;
 
-use crate::serve::{Options, serve, state};
-use crate::state::Limits;
+use crate::live::serve::{ServeOptions, serve, state};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{AgentRow, Store, StoreError};
-
-/// Arguments of `baton serve`.
-#[derive(Debug)]
-pub struct ServeArgs {
-    /// Config file.
-    pub config: PathBuf,
-    /// Listen address.
-    pub addr: String,
-    /// Data directory.
-    pub data: PathBuf,
-    /// Secret file.
-    pub jwt_secret_file: Option<PathBuf>,
-    /// Console dist.
-    pub console: Option<PathBuf>,
-    /// Widget dist.
-    pub widget: Option<PathBuf>,
-    /// Static dir.
-    pub static_dir: Option<PathBuf>,
-}
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
@@ -38,33 +18,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
-pub fn serve_command(args: ServeArgs) -> Result<(), String> {
-    let secret = match (&args.jwt_secret_file, std::env::var("BATON_JWT_SECRET")) {
-        (Some(path), _) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
-                .trim()
-                .as_bytes()
-                .to_vec(),
-        ),
-        (None, Ok(secret)) if !secret.is_empty() => Some(secret.into_bytes()),
-        _ => None,
-    };
+pub fn serve_command(options: ServeOptions) -> Result<(), String> {
     runtime()?.block_on(async move {
-        let state = state(Options {
-            config: args.config,
-            data: args.data,
-            secret,
-            console_dir: args.console,
-            widget_dir: args.widget,
-            static_dir: args.static_dir,
-            limits: Limits::default(),
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-        let listener = TcpListener::bind(&args.addr)
+        let addr = options.addr.clone();
+        let state = state(options).await.map_err(|e| e.to_string())?;
+        let listener = TcpListener::bind(&addr)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         // The first line on stdout is the address: scripts and tests read it (with port 0).
         println!("baton: listening on http://{local}");
@@ -121,12 +81,12 @@ pub fn add_agent(
         (password, false)
     } else {
         (
-            crate::secret::random_token(12).map_err(|e| e.to_string())?,
+            crate::live::secret::random_token(12).map_err(|e| e.to_string())?,
             true,
         )
     };
-    let hash = crate::auth::hash_password(&password)?;
-    let id = crate::secret::random_id("a").map_err(|e| e.to_string())?;
+    let hash = crate::live::auth::hash_password(&password)?;
+    let id = crate::live::secret::random_id("a").map_err(|e| e.to_string())?;
     runtime()?.block_on(async {
         let store = SqliteStore::open(data).await.map_err(|e| e.to_string())?;
         let agent = AgentRow {
@@ -134,7 +94,7 @@ pub fn add_agent(
             name: name.to_owned(),
             password_hash: hash,
         };
-        match store.add_agent(agent, crate::state::now()).await {
+        match store.add_agent(agent, crate::clock::now()).await {
             Ok(()) => Ok(()),
             Err(StoreError::Exists(name)) => Err(format!("an agent named `{name}` already exists")),
             Err(e) => Err(e.to_string()),
@@ -153,16 +113,16 @@ pub fn add_agent(
 
 /// The period from `since` to now, once the database in `data` is known to exist: a report
 /// never creates one.
-fn period(data: &Path, since: &str) -> Result<crate::insights::Window, String> {
-    let now = crate::state::now();
-    let since = crate::insights::parse_since(since, now)?;
+fn period(data: &Path, since: &str) -> Result<crate::review::insights::Window, String> {
+    let now = crate::clock::now();
+    let since = crate::review::insights::parse_since(since, now)?;
     if !data.join("baton.db").exists() {
         return Err(format!(
             "no database in `{}` (give the directory `baton serve --data` uses)",
             data.display()
         ));
     }
-    Ok(crate::insights::Window { since, until: now })
+    Ok(crate::review::insights::Window { since, until: now })
 }
 
 /// Opens the store in `data` and reads from it with `read`, on a runtime of its own.
@@ -186,7 +146,7 @@ fn pretty(value: &impl serde::Serialize) -> Result<String, String> {
 }
 
 /// `baton report`: the report of conversations since `since` (see
-/// [`crate::insights::parse_since`]), as HTML or JSON.
+/// [`crate::review::insights::parse_since`]), as HTML or JSON.
 pub fn report(
     site: &baton_core::Site,
     data: &Path,
@@ -195,13 +155,13 @@ pub fn report(
 ) -> Result<String, String> {
     let window = period(data, since)?;
     let facts = read_store(data, async |store| {
-        crate::insights::load(store, &site.id, window).await
+        crate::review::insights::load(store, &site.id, window).await
     })?;
-    let report = crate::insights::compute(site, &facts, window);
+    let report = crate::review::insights::compute(site, &facts, window);
     if json {
         pretty(&report)
     } else {
-        Ok(crate::insights::html::render(&report))
+        Ok(crate::review::insights::html::render(&report))
     }
 }
 
@@ -221,14 +181,15 @@ pub fn replay(
             .conversations(&current.id, window.since, window.until)
             .await
     })?;
-    let mut bar = crate::progress::Bar::new("replaying", err);
-    let comparison = crate::replay::compare(current, proposed, &conversations, |done, total| {
-        bar.update(done, total);
-    });
+    let mut bar = crate::tools::progress::Bar::new("replaying", err);
+    let comparison =
+        crate::review::replay::compare(current, proposed, &conversations, |done, total| {
+            bar.update(done, total);
+        });
     bar.finish();
     if json {
         pretty(&comparison)
     } else {
-        Ok(crate::replay::render(&comparison))
+        Ok(crate::review::replay::render(&comparison))
     }
 }

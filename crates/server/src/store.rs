@@ -6,7 +6,10 @@
 //! message's client-generated id is unique per ticket and author: a retry finds the stored
 //! row and gets the same sequence number back instead of a second copy.
 
+mod alert;
 pub mod sqlite;
+
+pub use alert::{Alert, Direction, Signal, Test};
 
 use async_trait::async_trait;
 use baton_core::Millis;
@@ -111,7 +114,8 @@ pub struct Ticket {
     pub created_at: Millis,
     /// Claimed.
     pub claimed_at: Option<Millis>,
-    /// Agent id holding it.
+    /// The name of the agent holding it (tickets are held by agent name: two sockets of one
+    /// agent hold the same tickets).
     pub claimed_by: Option<String>,
     /// First agent message.
     pub first_reply_at: Option<Millis>,
@@ -333,16 +337,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         site: &str,
         day: Millis,
-        results: &[(String, crate::drift::Direction, crate::drift::Test)],
-    ) -> Result<Vec<crate::drift::Alert>, StoreError>;
+        results: &[(String, Direction, Test)],
+    ) -> Result<Vec<Alert>, StoreError>;
     /// The last day drift was checked for `site`.
     async fn last_drift_day(&self, site: &str) -> Result<Option<Millis>, StoreError>;
     /// Alerts of `site` open now or drifting on a day at or after `since`, newest first.
-    async fn alerts(
-        &self,
-        site: &str,
-        since: Millis,
-    ) -> Result<Vec<crate::drift::Alert>, StoreError>;
+    async fn alerts(&self, site: &str, since: Millis) -> Result<Vec<Alert>, StoreError>;
     /// Tickets of `site` created at or after `since`.
     async fn tickets_since(&self, site: &str, since: Millis) -> Result<Vec<Ticket>, StoreError>;
     /// Moves every offline ticket to the queue (an agent came online).

@@ -8,8 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use baton_core::protocol::{AgentFrame, Frame, ServerToAgent, ServerToVisitor, VisitorFrame};
-use baton_server::serve::{Options, serve, state};
-use baton_server::state::{AppState, Limits};
+use baton_server::live::limits::Limits;
+use baton_server::live::serve::{ServeOptions, serve, state};
+use baton_server::live::state::AppState;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -36,15 +37,12 @@ impl Server {
     }
 
     pub async fn start_config(data: &Path, config: &Path, limits: Limits) -> Server {
-        let config = config.to_owned();
-        let state = state(Options {
-            config,
-            data: data.to_owned(),
-            secret: Some(SECRET.to_vec()),
-            console_dir: None,
-            widget_dir: None,
-            static_dir: None,
+        let secret = data.with_extension("secret");
+        std::fs::write(&secret, SECRET).unwrap();
+        let state = state(ServeOptions {
+            jwt_secret_file: Some(secret),
             limits,
+            ..ServeOptions::new(config, data)
         })
         .await
         .unwrap();
@@ -82,7 +80,7 @@ impl Server {
     }
 
     pub async fn add_agent(&self, name: &str, password: &str) {
-        let hash = baton_server::auth::hash_password(password).unwrap();
+        let hash = baton_server::live::auth::hash_password(password).unwrap();
         let agent = baton_server::store::AgentRow {
             id: format!("a_{name}"),
             name: name.to_owned(),
@@ -94,7 +92,7 @@ impl Server {
     /// Logs in over HTTP and returns the session token.
     pub async fn login(&self, name: &str, password: &str) -> Option<String> {
         let body = serde_json::json!({ "name": name, "password": password }).to_string();
-        let (status, response) = http(self.addr, "POST", "/api/login", Some(&body), &[]).await;
+        let (status, response) = request(&self.state, "POST", "/api/login", Some(&body), &[]).await;
         (status == 200).then(|| {
             serde_json::from_str::<serde_json::Value>(&response).unwrap()["token"]
                 .as_str()
@@ -126,40 +124,35 @@ pub fn baton(args: &[&str]) -> (std::process::ExitCode, String, String) {
 /// The example config every test uses.
 pub const DEMO_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/demo-shop.json");
 
-/// A minimal HTTP/1.1 client over a TcpStream: status and body.
-pub async fn http(
-    addr: SocketAddr,
+/// Sends one request to [`baton_server::live::http::app`] without a socket
+/// (`tower::ServiceExt::oneshot`): the status and the body.
+pub async fn request(
+    state: &AppState,
     method: &str,
     path: &str,
     body: Option<&str>,
     headers: &[(&str, &str)],
 ) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let body = body.unwrap_or("");
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
+    use tower::ServiceExt;
+    let mut builder = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
     }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let request = builder
+        .body(axum::body::Body::from(body.unwrap_or("").to_owned()))
+        .unwrap();
+    let response = baton_server::live::http::app(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -235,7 +228,7 @@ pub fn handoff(
     let source = include_str!("../../../static/demo-shop.json");
     let site = std::sync::Arc::new(baton_core::compile(source).unwrap());
     let mut chat = Conversation::new(site, visitor);
-    let start = baton_server::state::now();
+    let start = baton_server::clock::now();
     chat.handle(Event::Start { page: None }, start);
     for (i, line) in lines.iter().enumerate() {
         chat.handle(

@@ -10,9 +10,9 @@ use baton_core::Millis;
 use baton_core::outcome::Outcome;
 use baton_core::transcript::Transcript;
 use baton_core::trigger::Firing;
-use baton_server::drift::{Alert, Direction, catch_up, check_day};
-use baton_server::insights::DAY;
-use baton_server::simulate::Seeded;
+use baton_server::review::drift::{Alert, Direction, catch_up, check_day};
+use baton_server::review::insights::DAY;
+use baton_server::review::simulate::Seeded;
 use baton_server::store::sqlite::SqliteStore;
 use baton_server::store::{ConversationRecord, Store};
 

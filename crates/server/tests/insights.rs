@@ -9,9 +9,9 @@ mod common;
 use baton_core::conversation::Reason;
 use baton_core::protocol::Misfire;
 use baton_core::transcript::Author;
-use baton_server::state::now;
+use baton_server::clock::now;
 use baton_server::store::NewMessage;
-use common::{DEMO_CONFIG, Server, baton, hand_over, handoff, http};
+use common::{DEMO_CONFIG, Server, baton, hand_over, handoff, request};
 use serde_json::{Value, json};
 
 fn beacon(visitor: &str, started_at: u64, outcome: &str) -> String {
@@ -69,12 +69,13 @@ async fn the_report_counts_what_the_server_stored() {
         rated("v-bot", start, "resolved", Some(1)),
     ];
     for body in &beacons {
-        let (status, answer) = http(server.addr, "POST", "/api/outcome", Some(body), &[]).await;
+        let (status, answer) =
+            request(&server.state, "POST", "/api/outcome", Some(body), &[]).await;
         assert_eq!(status, 204, "{answer}");
     }
     // A beacon cannot claim an escalation, and says why.
-    let (status, body) = http(
-        server.addr,
+    let (status, body) = request(
+        &server.state,
         "POST",
         "/api/outcome",
         Some(&beacon("v-x", start, "escalated")),
@@ -83,7 +84,7 @@ async fn the_report_counts_what_the_server_stored() {
     .await;
     assert_eq!(status, 400);
     assert!(body.contains("escalations arrive as handoffs"), "{body}");
-    let (status, body) = http(server.addr, "POST", "/api/outcome", Some("{"), &[]).await;
+    let (status, body) = request(&server.state, "POST", "/api/outcome", Some("{"), &[]).await;
     assert_eq!(status, 400);
     assert!(body.contains("not an outcome report"), "{body}");
 

@@ -13,7 +13,7 @@ use std::path::Path;
 use baton_core::outcome::Outcome;
 use baton_core::sentiment;
 use baton_core::transcript::{Author, Entry, Transcript};
-use baton_server::state::now;
+use baton_server::clock::now;
 use baton_server::store::sqlite::SqliteStore;
 use baton_server::store::{ConversationRecord, Store};
 use common::baton;

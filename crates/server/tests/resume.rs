@@ -365,8 +365,18 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed() {
     assert!(add.wait().unwrap().success());
 
     let server = Process::start(&data);
-    let body = serde_json::json!({"name": "ana", "password": "correct horse"}).to_string();
-    let (status, session) = http(server.addr, "POST", "/api/login", Some(&body), &[]).await;
+    // Another process: over HTTP with a real client.
+    let login = format!("http://{}/api/login", server.addr);
+    let (status, session) = tokio::task::spawn_blocking(move || {
+        let body = serde_json::json!({"name": "ana", "password": "correct horse"}).to_string();
+        let response = ureq::post(&login)
+            .set("Content-Type", "application/json")
+            .send_string(&body)
+            .unwrap();
+        (response.status(), response.into_string().unwrap())
+    })
+    .await
+    .unwrap();
     assert_eq!(status, 200);
     let token = serde_json::from_str::<serde_json::Value>(&session).unwrap()["token"]
         .as_str()

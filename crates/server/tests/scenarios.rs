@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use baton_core::conversation::Output;
 use baton_core::trigger::Firing;
-use baton_server::chat::{Chat, Record, Step};
+use baton_server::tools::chat::{Chat, Record, Step};
 
 fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")

@@ -11,9 +11,9 @@ use common::*;
 async fn health_config_and_login() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
-    let (status, body) = http(server.addr, "GET", "/healthz", None, &[]).await;
+    let (status, body) = request(&server.state, "GET", "/healthz", None, &[]).await;
     assert_eq!((status, body.as_str()), (200, "ok"));
-    let (status, body) = http(server.addr, "GET", "/api/config", None, &[]).await;
+    let (status, body) = request(&server.state, "GET", "/api/config", None, &[]).await;
     assert_eq!(status, 200);
     let config: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(config["site"]["id"], "demo-shop");
@@ -224,11 +224,11 @@ async fn a_retried_handoff_makes_one_ticket() {
 
 #[tokio::test]
 async fn only_a_valid_signed_profile_buys_vip_priority() {
-    use baton_server::token::sign;
+    use baton_server::live::token::sign;
     use serde_json::json;
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path()).await;
-    let soon = baton_server::state::now() / 1000 + 600;
+    let soon = baton_server::clock::now() / 1000 + 600;
     let vip = json!({"aud": "demo-shop", "exp": soon, "tier": "vip", "name": "Ana"});
     let cases = [
         ("valid", Some(sign(&vip, SECRET)), true),
@@ -445,7 +445,7 @@ async fn bad_frames_get_an_error_and_the_socket_stays() {
 #[tokio::test]
 async fn outside_business_hours_a_handoff_waits_offline_even_with_an_agent_online() {
     use baton_core::hours::{DAYS, Hours, Window};
-    let now = baton_server::state::now();
+    let now = baton_server::clock::now();
     let today = (0..7u8)
         .find(|&d| {
             Hours {
@@ -469,7 +469,7 @@ async fn outside_business_hours_a_handoff_waits_offline_even_with_an_agent_onlin
     let server = Server::start_config(
         &dir.path().join("data"),
         &path,
-        baton_server::state::Limits::default(),
+        baton_server::live::limits::Limits::default(),
     )
     .await;
     server.add_agent("ana", "correct horse").await;

@@ -8,9 +8,9 @@ mod common;
 
 use std::sync::Arc;
 
-use baton_server::insights::{Window, compute, load};
-use baton_server::simulate::{Plan, Tally, run};
-use baton_server::state::now;
+use baton_server::clock::now;
+use baton_server::review::insights::{Window, compute, load};
+use baton_server::review::simulate::{Plan, Tally, run};
 use common::{DEMO_CONFIG, Server};
 
 async fn simulate(server: &Server, seed: u64) -> Tally {
@@ -44,7 +44,7 @@ async fn the_server_counts_what_the_generator_sent() {
 
     let site = &server.state.site.site;
     let window = Window {
-        since: now() - 11 * baton_server::insights::DAY,
+        since: now() - 11 * baton_server::review::insights::DAY,
         until: now(),
     };
     // Ratings and flags arrive without an acknowledgement: wait until all are stored.

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::config::raw::Method;
-use crate::flow::Next;
+use crate::flow::{Bot, Next};
 use crate::site::Site;
 use crate::template::{Template, Values, percent_encode};
 use crate::text::fold;
@@ -371,23 +371,6 @@ impl<'a> Turn<'a> {
         });
     }
 
-    // --- What flow nodes may do -------------------------------------------------------------
-
-    /// Says a template filled from the fields and profile, with buttons.
-    pub(crate) fn say(&mut self, text: &Template, choices: &[String]) {
-        let values = Values {
-            fields: &self.state.fields,
-            profile: &self.state.profile.attributes,
-        };
-        let text = text.render(&values);
-        self.say_with_choices(text, choices.to_vec());
-    }
-
-    /// Says fixed text.
-    pub(crate) fn say_plain(&mut self, text: &str) {
-        self.say_with_choices(text.to_owned(), Vec::new());
-    }
-
     fn say_with_choices(&mut self, text: String, choices: Vec<String>) {
         self.state.bot_turns += 1;
         self.state
@@ -401,26 +384,44 @@ impl<'a> Turn<'a> {
     pub(crate) fn offer_buttons(&mut self, text: &str) {
         self.say_with_choices(text.to_owned(), offer_choices());
     }
+}
+
+/// What flow nodes may do.
+impl Bot for Turn<'_> {
+    /// Says a template filled from the fields and profile, with buttons.
+    fn say(&mut self, text: &Template, choices: &[String]) {
+        let values = Values {
+            fields: &self.state.fields,
+            profile: &self.state.profile.attributes,
+        };
+        let text = text.render(&values);
+        self.say_with_choices(text, choices.to_vec());
+    }
+
+    /// Says fixed text.
+    fn say_plain(&mut self, text: &str) {
+        self.say_with_choices(text.to_owned(), Vec::new());
+    }
 
     /// [`Turn::offer_buttons`] under a template.
-    pub(crate) fn offer(&mut self, text: &Template) {
+    fn offer(&mut self, text: &Template) {
         self.say(text, &offer_choices());
     }
 
     /// Reads a typed yes or no.
-    pub(crate) fn yes_or_no(&self, folded: &str) -> Option<bool> {
+    fn yes_or_no(&self, folded: &str) -> Option<bool> {
         self.site.answers.read(folded)
     }
 
     /// Notes the visitor's pick (the first one is their intent).
-    pub(crate) fn chose(&mut self, label: &str) {
+    fn chose(&mut self, label: &str) {
         if self.state.intent.is_none() {
             self.state.intent = Some(label.to_owned());
         }
     }
 
     /// Stores a field value.
-    pub(crate) fn capture(&mut self, field: &str, value: &str) {
+    fn capture(&mut self, field: &str, value: &str) {
         self.state.fields.insert(field.to_owned(), value.to_owned());
         self.out.push(Output::Capture {
             field: field.to_owned(),
@@ -429,21 +430,21 @@ impl<'a> Turn<'a> {
     }
 
     /// Counts a message the bot did not understand and says so.
-    pub(crate) fn fallback(&mut self) {
+    fn fallback(&mut self) {
         self.count_fallback();
         let text = self.site.fallback_text.clone();
         self.say_plain(&text);
     }
 
     /// Counts a message the bot did not understand; the caller says what went wrong.
-    pub(crate) fn count_fallback(&mut self) {
+    fn count_fallback(&mut self) {
         self.state.fallbacks += 1;
         self.state.fallbacks_in_a_row += 1;
     }
 
     /// Answers from the FAQ if an entry matches; returns whether it did. `choices` stay on
     /// offer under the answer (the buttons of the node that is still waiting).
-    pub(crate) fn answer_from_faq(&mut self, folded: &str, choices: &[String]) -> bool {
+    fn answer_from_faq(&mut self, folded: &str, choices: &[String]) -> bool {
         let site: &Site = self.site;
         let Some(entry) = site.faq.lookup(folded) else {
             return false;
@@ -455,16 +456,8 @@ impl<'a> Turn<'a> {
         true
     }
 
-    /// Free text when no node is waiting for it: the FAQ, else a fallback.
-    pub(crate) fn answer_or_fallback(&mut self, folded: &str) -> Next {
-        if !self.answer_from_faq(folded, &[]) {
-            self.fallback();
-        }
-        Next::Stay
-    }
-
     /// Asks the widget to call a site API.
-    pub(crate) fn fetch(&mut self, url: &Template, method: Method) {
+    fn fetch(&mut self, url: &Template, method: Method) {
         let values = Values {
             fields: &self.state.fields,
             profile: &self.state.profile.attributes,

@@ -2,10 +2,9 @@
 
 use regex_lite::Regex;
 
-use crate::conversation::Turn;
 use crate::template::Template;
 
-use super::{Next, NodeId};
+use super::{Bot, Next, NodeId};
 
 /// Asks for a value.
 #[derive(Debug, Clone)]
@@ -75,12 +74,12 @@ fn looks_like_email(s: &str) -> bool {
 }
 
 impl Ask {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         turn.say(&self.text, &[]);
         Next::Stay
     }
 
-    pub(crate) fn on_text(&self, turn: &mut Turn<'_>, text: &str) -> Next {
+    pub(crate) fn on_text(&self, turn: &mut impl Bot, text: &str) -> Next {
         let answer = text.trim();
         if self.validate.accepts(answer) {
             turn.capture(&self.field, answer);

@@ -1,10 +1,9 @@
 //! `choices`: buttons, with free text matched against them and then against the FAQ.
 
-use crate::conversation::Turn;
 use crate::matcher::PhraseMatcher;
 use crate::template::Template;
 
-use super::{Next, NodeId};
+use super::{Bot, Next, NodeId};
 
 /// Offers buttons.
 #[derive(Debug, Clone)]
@@ -33,12 +32,12 @@ impl Choices {
         self.options.iter().map(|o| o.label.clone()).collect()
     }
 
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         turn.say(&self.text, &self.labels());
         Next::Stay
     }
 
-    pub(crate) fn on_choice(&self, turn: &mut Turn<'_>, choice: usize) -> Next {
+    pub(crate) fn on_choice(&self, turn: &mut impl Bot, choice: usize) -> Next {
         match self.options.get(choice) {
             Some(option) => {
                 turn.chose(&option.label);
@@ -48,7 +47,7 @@ impl Choices {
         }
     }
 
-    pub(crate) fn on_text(&self, turn: &mut Turn<'_>, folded: &str) -> Next {
+    pub(crate) fn on_text(&self, turn: &mut impl Bot, folded: &str) -> Next {
         let picked = self
             .matcher
             .first_match(folded)

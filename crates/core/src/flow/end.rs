@@ -1,9 +1,8 @@
 //! `end`: the bot's journey is complete.
 
-use crate::conversation::Turn;
 use crate::template::Template;
 
-use super::Next;
+use super::{Bot, Next};
 
 /// Finishes.
 #[derive(Debug, Clone)]
@@ -15,7 +14,7 @@ pub struct End {
 }
 
 impl End {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         if let Some(text) = &self.text {
             turn.say(text, &[]);
         }

@@ -1,10 +1,9 @@
 //! `escalate`: hand the conversation to a person.
 
-use crate::conversation::Turn;
 use crate::queue::Priority;
 use crate::template::Template;
 
-use super::Next;
+use super::{Bot, Next};
 
 /// Hands over.
 #[derive(Debug, Clone)]
@@ -18,7 +17,7 @@ pub struct Escalate {
 }
 
 impl Escalate {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         turn.say(&self.text, &[]);
         Next::Escalate {
             queue: self.queue.clone(),

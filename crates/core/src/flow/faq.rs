@@ -1,9 +1,8 @@
 //! `faq`: answer a free-text question from the FAQ, or go to the fallback node.
 
-use crate::conversation::Turn;
 use crate::template::Template;
 
-use super::{Next, NodeId};
+use super::{Bot, Next, NodeId};
 
 /// Answers from the FAQ.
 #[derive(Debug, Clone)]
@@ -17,12 +16,12 @@ pub struct FaqStep {
 }
 
 impl FaqStep {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         turn.say(&self.text, &[]);
         Next::Stay
     }
 
-    pub(crate) fn on_text(&self, turn: &mut Turn<'_>, folded: &str) -> Next {
+    pub(crate) fn on_text(&self, turn: &mut impl Bot, folded: &str) -> Next {
         if turn.answer_from_faq(folded, &[]) {
             Next::Go(self.found)
         } else {

@@ -3,10 +3,9 @@
 use serde_json::Value;
 
 use crate::config::raw::Method;
-use crate::conversation::Turn;
 use crate::template::Template;
 
-use super::{Next, NodeId};
+use super::{Bot, Next, NodeId};
 
 /// Calls a site API.
 #[derive(Debug, Clone)]
@@ -26,7 +25,7 @@ pub struct Fetch {
 }
 
 impl Fetch {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         if let Some(text) = &self.text {
             turn.say(text, &[]);
         }
@@ -34,7 +33,7 @@ impl Fetch {
         Next::Stay
     }
 
-    pub(crate) fn on_result(&self, turn: &mut Turn<'_>, outcome: Result<&Value, &str>) -> Next {
+    pub(crate) fn on_result(&self, turn: &mut impl Bot, outcome: Result<&Value, &str>) -> Next {
         let Ok(answer) = outcome else {
             return Next::Go(self.on_error);
         };

@@ -1,9 +1,8 @@
 //! `offer_human`: ask whether the visitor wants a person.
 
-use crate::conversation::Turn;
 use crate::template::Template;
 
-use super::{Next, NodeId};
+use super::{Bot, Next, NodeId};
 
 /// Offers a person.
 #[derive(Debug, Clone)]
@@ -17,7 +16,7 @@ pub struct OfferHuman {
 }
 
 impl OfferHuman {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         turn.offer(&self.text);
         Next::Stay
     }
@@ -30,7 +29,7 @@ impl OfferHuman {
         }
     }
 
-    pub(crate) fn on_text(&self, turn: &mut Turn<'_>, folded: &str) -> Next {
+    pub(crate) fn on_text(&self, turn: &mut impl Bot, folded: &str) -> Next {
         match turn.yes_or_no(folded) {
             Some(true) => Next::Go(self.yes),
             Some(false) => Next::Go(self.no),

@@ -1,9 +1,8 @@
 //! `say`: the bot says something and moves on.
 
-use crate::conversation::Turn;
 use crate::template::Template;
 
-use super::{Next, NodeId};
+use super::{Bot, Next, NodeId};
 
 /// Says `text`, then goes to `next` (or goes idle).
 #[derive(Debug, Clone)]
@@ -15,7 +14,7 @@ pub struct Say {
 }
 
 impl Say {
-    pub(crate) fn enter(&self, turn: &mut Turn<'_>) -> Next {
+    pub(crate) fn enter(&self, turn: &mut impl Bot) -> Next {
         turn.say(&self.text, &[]);
         self.next.map_or(Next::Idle, Next::Go)
     }

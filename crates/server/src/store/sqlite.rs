@@ -430,8 +430,8 @@ impl Store for SqliteStore {
         &self,
         site: &str,
         day: Millis,
-        results: &[(String, crate::drift::Direction, crate::drift::Test)],
-    ) -> Result<Vec<crate::drift::Alert>, StoreError> {
+        results: &[(String, super::Direction, super::Test)],
+    ) -> Result<Vec<super::Alert>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let opened = alerts::record(&mut tx, site, day, results).await?;
         tx.commit().await?;
@@ -443,11 +443,7 @@ impl Store for SqliteStore {
         alerts::last_day(&mut conn, site).await
     }
 
-    async fn alerts(
-        &self,
-        site: &str,
-        since: Millis,
-    ) -> Result<Vec<crate::drift::Alert>, StoreError> {
+    async fn alerts(&self, site: &str, since: Millis) -> Result<Vec<super::Alert>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         alerts::since(&mut conn, site, since).await
     }

@@ -5,8 +5,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{i64_of, millis_at};
-use crate::drift::{Alert, Direction, Test};
 use crate::store::StoreError;
+use crate::store::{Alert, Direction, Test};
 
 const COLUMNS: &str =
     "id, trigger, direction, opened_day, last_day, observed, expected, p, closed_day";

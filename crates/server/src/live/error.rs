@@ -1,0 +1,54 @@
+//! The one error type of the HTTP handlers: internals are logged once, clients get a plain
+//! message.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+/// One error type for handlers: internals are logged once, clients get a plain message.
+#[derive(Debug)]
+pub enum AppError {
+    /// Bad credentials.
+    Unauthorized,
+    /// No session token, or one that has ended.
+    NoSession,
+    /// Not here.
+    NotFound,
+    /// The request cannot be used; the reason is for the client.
+    BadRequest(String),
+    /// Storage or another internal failure.
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "wrong name or password"),
+            AppError::NoSession => (
+                StatusCode::UNAUTHORIZED,
+                "no session, or it has ended: sign in again",
+            ),
+            AppError::NotFound => (StatusCode::NOT_FOUND, "not found"),
+            AppError::BadRequest(reason) => {
+                return (StatusCode::BAD_REQUEST, Json(json!({ "error": reason }))).into_response();
+            }
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the server had a problem; please retry",
+                )
+            }
+        };
+        (status, Json(json!({ "error": message }))).into_response()
+    }
+}

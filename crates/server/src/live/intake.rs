@@ -1,0 +1,296 @@
+//! Turning a widget's handoff into a ticket the server trusts: verify the profile token,
+//! re-run the triggers over the transcript with the same engine, set queue and priority
+//! from the server's own result, and note where the widget's claim differs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use baton_core::conversation::Reason;
+use baton_core::flow::NodeKind;
+use baton_core::protocol::{ErrorCode, Handoff};
+use baton_core::queue::Priority;
+use baton_core::transcript::Author;
+use baton_core::trigger::{Action, Firing};
+use baton_core::{Millis, Site, sentiment};
+
+use crate::live::frames::{MAX_ID_BYTES, valid_id};
+use crate::live::state::SiteEntry;
+use crate::live::token;
+use crate::store::{NewTicket, Status};
+
+/// Most transcript entries a handoff may carry.
+pub const MAX_ENTRIES: usize = 1_000;
+
+/// What the server concluded from a handoff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Whether the profile token verified.
+    pub verified: bool,
+    /// Profile attributes the server trusts (from the token; empty when unverified).
+    pub trusted: BTreeMap<String, serde_json::Value>,
+    /// The server's re-run.
+    pub server_trace: Vec<Firing>,
+    /// Where the widget's claim and the re-run differ.
+    pub disagreement: Option<String>,
+    /// Queue to route to.
+    pub queue: String,
+    /// Priority before waiting time.
+    pub priority: Priority,
+    /// The server's sentiment per transcript entry (visitor free text only).
+    pub sentiments: Vec<Option<f32>>,
+    /// Why the token was refused, for the log.
+    pub token_error: Option<token::TokenError>,
+}
+
+/// A handoff the server will not take.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Rejected {
+    /// The handoff's id is empty or too long.
+    #[error("a handoff needs an id of 1–{MAX_ID_BYTES} characters")]
+    Id,
+    /// For another site.
+    #[error("this server serves site `{0}`")]
+    WrongSite(String),
+    /// Transcript too long.
+    #[error("the transcript has more than {MAX_ENTRIES} entries")]
+    TooLong,
+    /// A message over the size limit.
+    #[error("a transcript message is longer than {0} bytes")]
+    MessageTooLong(usize),
+}
+
+impl Rejected {
+    /// The error frame's code: a bad id is a bad frame, the rest a bad handoff.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Rejected::Id => ErrorCode::BadFrame,
+            _ => ErrorCode::BadHandoff,
+        }
+    }
+}
+
+/// A handoff taken in: the ticket to store, and what the server noticed on the way.
+#[derive(Debug)]
+pub struct Admission {
+    /// The ticket, routed by the server's own assessment.
+    pub ticket: NewTicket,
+    /// Why the profile token was refused, if it was (for the log).
+    pub token_error: Option<token::TokenError>,
+    /// Whether the widget claimed other experiment variants than the server assigns.
+    pub variant_mismatch: bool,
+}
+
+/// Where a new ticket starts, and what identifies it; chosen by the caller (the ids are
+/// random, the status depends on who is online).
+#[derive(Debug)]
+pub struct Opening {
+    /// The ticket's id.
+    pub ticket: String,
+    /// The visitor's resume token.
+    pub resume: String,
+    /// `queued`, or `offline` when nobody can answer.
+    pub status: Status,
+    /// When the handoff arrived.
+    pub at: Millis,
+}
+
+/// Checks, redacts and assesses the handoff `id` for `entry`'s site: the pure part of taking
+/// a handoff in, from the frame to the ticket to store. The widget redacts already; a client
+/// that does not is not trusted to, nor with its experiment variants.
+pub fn admit(
+    id: &str,
+    mut handoff: Handoff,
+    entry: &SiteEntry,
+    message_bytes: usize,
+    opening: Opening,
+) -> Result<Admission, Rejected> {
+    if !valid_id(id) {
+        return Err(Rejected::Id);
+    }
+    let site = &entry.site;
+    check(&handoff, site, message_bytes)?;
+    handoff.redact(&site.redactor);
+    let variant_mismatch = assign_variants(&mut handoff.variants, site, &handoff.visitor);
+    let assessment = assess(&handoff, site, entry.secret.as_deref(), opening.at);
+    Ok(Admission {
+        ticket: NewTicket {
+            id: opening.ticket,
+            site: site.id.clone(),
+            handoff_id: id.to_owned(),
+            resume_token: opening.resume,
+            queue: assessment.queue,
+            priority: assessment.priority,
+            status: opening.status,
+            handoff,
+            verified: assessment.verified,
+            server_trace: assessment.server_trace,
+            disagreement: assessment.disagreement,
+            created_at: opening.at,
+            sentiments: assessment.sentiments,
+        },
+        token_error: assessment.token_error,
+        variant_mismatch,
+    })
+}
+
+/// Checks a handoff's shape.
+pub fn check(handoff: &Handoff, site: &Site, message_bytes: usize) -> Result<(), Rejected> {
+    if handoff.site != site.id {
+        return Err(Rejected::WrongSite(site.id.clone()));
+    }
+    if handoff.transcript.entries.len() > MAX_ENTRIES {
+        return Err(Rejected::TooLong);
+    }
+    if handoff
+        .transcript
+        .entries
+        .iter()
+        .any(|e| e.text.len() > message_bytes)
+    {
+        return Err(Rejected::MessageTooLong(message_bytes));
+    }
+    Ok(())
+}
+
+/// Assesses a handoff at `now`.
+pub fn assess(
+    handoff: &Handoff,
+    site: &Arc<Site>,
+    secret: Option<&[u8]>,
+    now: Millis,
+) -> Assessment {
+    let (trusted, token_error) = match (&handoff.token, secret) {
+        (Some(token), Some(secret)) => match token::verify(token, secret, &site.id, now / 1000) {
+            Ok(claims) => (claims, None),
+            Err(e) => (BTreeMap::new(), Some(e)),
+        },
+        (Some(_), None) => (BTreeMap::new(), Some(token::TokenError::Signature)),
+        (None, _) => (BTreeMap::new(), None),
+    };
+    let verified = handoff.token.is_some() && token_error.is_none();
+    let server_trace = rerun(handoff, site, &trusted);
+    let disagreement = compare(&handoff.trace, &server_trace);
+    let sentiments = handoff
+        .transcript
+        .entries
+        .iter()
+        .map(|e| {
+            (e.from == Author::Visitor && e.sentiment.is_some()).then(|| sentiment::score(&e.text))
+        })
+        .collect::<Vec<_>>();
+    let (queue, priority) = route(handoff, site, &server_trace, &sentiments);
+    Assessment {
+        verified,
+        trusted,
+        server_trace,
+        disagreement,
+        queue,
+        priority,
+        sentiments,
+        token_error,
+    }
+}
+
+/// Replays the visitor's side of the transcript through the engine: only signed profile
+/// attributes count, so an unsigned "tier: vip" cannot buy priority.
+fn rerun(
+    handoff: &Handoff,
+    site: &Arc<Site>,
+    trusted: &BTreeMap<String, serde_json::Value>,
+) -> Vec<Firing> {
+    let chat = baton_core::replay::rerun(
+        site,
+        &handoff.visitor,
+        handoff.started_at,
+        trusted,
+        &handoff.transcript,
+    );
+    chat.firings().to_vec()
+}
+
+/// Replaces the experiment variants a widget claims for `visitor` with the server's own
+/// assignment (the same hash, so an honest widget on the same config agrees); `true` when
+/// they differed: a config changed in between, or the widget is not honest.
+pub fn assign_variants(
+    claimed: &mut Vec<baton_core::experiment::Assignment>,
+    site: &Site,
+    visitor: &str,
+) -> bool {
+    let own = baton_core::experiment::assignments(&site.experiments, visitor);
+    let differed = *claimed != own;
+    *claimed = own;
+    differed
+}
+
+fn compare(claimed: &[Firing], server: &[Firing]) -> Option<String> {
+    let claimed: BTreeSet<&str> = claimed.iter().map(|f| f.trigger.as_str()).collect();
+    let server: BTreeSet<&str> = server.iter().map(|f| f.trigger.as_str()).collect();
+    let only_widget: Vec<String> = claimed
+        .difference(&server)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let only_server: Vec<String> = server
+        .difference(&claimed)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let mut parts = Vec::new();
+    if !only_widget.is_empty() {
+        parts.push(format!(
+            "the widget reported {} but the server's re-run did not fire {}",
+            only_widget.join(", "),
+            if only_widget.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    if !only_server.is_empty() {
+        parts.push(format!(
+            "the server's re-run also fired {}",
+            only_server.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Queue and priority from the server's view: the strongest escalation the re-run found, or
+/// the config's own setting for the node or offer the widget names; never a value the widget
+/// merely claims. Very negative sentiment raises normal and low priority to high.
+fn route(
+    handoff: &Handoff,
+    site: &Site,
+    server: &[Firing],
+    sentiments: &[Option<f32>],
+) -> (String, Priority) {
+    let escalations = server.iter().filter_map(|f| match &f.action {
+        Action::Escalate { queue, priority } => Some((queue.clone(), *priority)),
+        Action::Offer { .. } => None,
+    });
+    let from_config = || match &handoff.escalation.reason {
+        Reason::Flow { node } => site
+            .flow
+            .nodes
+            .iter()
+            .find(|n| &n.id == node)
+            .and_then(|n| match &n.kind {
+                NodeKind::Escalate(e) => Some((e.queue.clone(), e.priority)),
+                _ => None,
+            }),
+        Reason::AcceptedOffer { firing } | Reason::Trigger { firing } => site
+            .triggers
+            .iter()
+            .find(|t| t.id == firing.trigger)
+            .map(|t| match &t.action {
+                Action::Escalate { queue, priority }
+                | Action::Offer {
+                    queue, priority, ..
+                } => (queue.clone(), *priority),
+            }),
+    };
+    let (queue, mut priority) = escalations
+        .max_by_key(|(_, p)| *p)
+        .or_else(from_config)
+        .unwrap_or_else(|| ("general".to_owned(), Priority::Normal));
+    let lowest = sentiments.iter().flatten().copied().fold(0.0_f32, f32::min);
+    if lowest < -0.5 && priority < Priority::High {
+        priority = Priority::High;
+    }
+    (queue, priority)
+}

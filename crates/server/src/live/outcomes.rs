@@ -1,0 +1,232 @@
+//! `POST /api/outcome`: the widget's beacon saying how a conversation the bot kept stands.
+//! The body is checked like a handoff (site, sizes), redacted again with the site's rules,
+//! and merged into the conversation's record; see [`crate::store::Store::record_conversation`].
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use baton_core::Millis;
+use baton_core::outcome::{Outcome, OutcomeReport};
+use baton_core::protocol::PROTOCOL_VERSION;
+
+use crate::clock::now;
+use crate::live::error::AppError;
+use crate::live::intake::MAX_ENTRIES;
+use crate::live::metrics::Metrics;
+use crate::live::state::AppState;
+use crate::store::ConversationRecord;
+
+/// Longest visitor id accepted, bytes.
+const MAX_VISITOR_BYTES: usize = 128;
+/// How far ahead of the server's clock a start time may be (clocks drift), ms.
+const CLOCK_SLACK: Millis = 5 * 60 * 1000;
+
+/// Why a beacon was refused; the message goes back to the sender.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BadReport {
+    /// Not JSON of the right shape.
+    #[error("not an outcome report: {0}")]
+    Shape(String),
+    /// Another protocol version.
+    #[error("protocol version {0} is not supported (this server speaks {PROTOCOL_VERSION})")]
+    Version(u8),
+    /// For another site.
+    #[error("this server serves site `{0}`")]
+    WrongSite(String),
+    /// `escalated` comes only from a handoff.
+    #[error("a beacon reports `open` or `resolved`; escalations arrive as handoffs")]
+    Escalated,
+    /// Empty or over-long visitor id.
+    #[error("the visitor id must be 1 to {MAX_VISITOR_BYTES} bytes")]
+    Visitor,
+    /// A start time in the future.
+    #[error("`started_at` is in the future")]
+    Future,
+    /// Too many entries or an entry too long.
+    #[error("the transcript has more than {MAX_ENTRIES} entries or a message over {0} bytes")]
+    Transcript(usize),
+    /// A rating outside 1–5, a comment too long, or a rating of an unfinished conversation.
+    #[error("a rating is 1 to 5, with a comment of at most {0} bytes, on a resolved conversation")]
+    Csat(usize),
+}
+
+/// Parses and checks a beacon body received at `now`, returning the record to store (with
+/// the server's own experiment variants) and whether the widget claimed other variants.
+pub fn accept(
+    body: &[u8],
+    site: &baton_core::Site,
+    message_bytes: usize,
+    now: Millis,
+) -> Result<(ConversationRecord, bool), BadReport> {
+    let mut report: OutcomeReport =
+        serde_json::from_slice(body).map_err(|e| BadReport::Shape(e.to_string()))?;
+    if report.v != PROTOCOL_VERSION {
+        return Err(BadReport::Version(report.v));
+    }
+    if report.site != site.id {
+        return Err(BadReport::WrongSite(site.id.clone()));
+    }
+    if report.outcome == Outcome::Escalated {
+        return Err(BadReport::Escalated);
+    }
+    if report.visitor.is_empty() || report.visitor.len() > MAX_VISITOR_BYTES {
+        return Err(BadReport::Visitor);
+    }
+    if report.started_at > now.saturating_add(CLOCK_SLACK) {
+        return Err(BadReport::Future);
+    }
+    let entries = &report.transcript.entries;
+    if entries.len() > MAX_ENTRIES || entries.iter().any(|e| e.text.len() > message_bytes) {
+        return Err(BadReport::Transcript(message_bytes));
+    }
+    let comment_too_long = report
+        .csat_comment
+        .as_ref()
+        .is_some_and(|c| c.len() > message_bytes);
+    let rated = report.csat.is_some() || report.csat_comment.is_some();
+    if comment_too_long
+        || report.csat.is_some_and(|s| !(1..=5).contains(&s))
+        || (rated && (report.csat.is_none() || report.outcome != Outcome::Resolved))
+    {
+        return Err(BadReport::Csat(message_bytes));
+    }
+    report.transcript = report.transcript.redacted(&site.redactor);
+    report.csat_comment = report
+        .csat_comment
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| site.redactor.redact(&c).into_owned());
+    let mismatch =
+        crate::live::intake::assign_variants(&mut report.variants, site, &report.visitor);
+    Ok((ConversationRecord::reported(report, now), mismatch))
+}
+
+/// The handler: 204 once stored, 400 with the reason otherwise.
+pub async fn receive(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, AppError> {
+    let site = &state.site.site;
+    let (record, mismatch) =
+        accept(&body, site, state.limits.message_bytes, now()).map_err(|e| {
+            Metrics::inc(&state.metrics.frames_rejected);
+            AppError::BadRequest(e.to_string())
+        })?;
+    if mismatch {
+        Metrics::inc(&state.metrics.variant_mismatches);
+    }
+    state.store.record_conversation(&record).await?;
+    Metrics::inc(&state.metrics.outcomes);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> baton_core::Site {
+        baton_core::compile(
+            r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
+            "flow": {"start": "bye", "nodes": [{"id": "bye", "type": "end", "text": "Bye"}]}}"#,
+        )
+        .expect("valid config")
+    }
+
+    fn body(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+        let mut v = serde_json::json!({
+            "v": 1, "site": "shop", "visitor": "v1", "started_at": 1_000,
+            "outcome": "resolved", "variants": [], "trace": [],
+            "transcript": [{"from": "visitor", "text": "mail me at ana@example.com", "at": 1_500}]
+        });
+        edit(&mut v);
+        serde_json::to_vec(&v).expect("serializes")
+    }
+
+    #[test]
+    fn accepts_a_report_and_redacts_it_again() {
+        let (record, mismatch) = accept(&body(|_| {}), &site(), 100, 2_000).expect("accepted");
+        assert!(!mismatch, "no experiments, none claimed");
+        assert_eq!(record.outcome, Outcome::Resolved);
+        assert_eq!(record.last_seen_at, 1_500, "its last message");
+        assert_eq!(record.transcript.entries[0].text, "mail me at [email]");
+    }
+
+    #[test]
+    fn a_rating_of_a_resolved_conversation_is_kept_redacted() {
+        let rated = body(|v| {
+            v["csat"] = 4.into();
+            v["csat_comment"] = "quick! reach me at ana@example.com".into();
+        });
+        let (record, _) = accept(&rated, &site(), 100, 2_000).expect("accepted");
+        assert_eq!(record.csat, Some(4));
+        assert_eq!(
+            record.csat_comment.as_deref(),
+            Some("quick! reach me at [email]")
+        );
+    }
+
+    #[test]
+    fn the_variants_stored_are_the_servers_own() {
+        let site = baton_core::compile(
+            r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
+            "flow": {"start": "bye", "nodes": [{"id": "bye", "type": "end", "text": "Bye"}]},
+            "triggers": [{"id": "angry", "when": {"sentiment_below": -0.5}}],
+            "experiments": [{"id": "exp", "variants": [
+              {"id": "a", "weight": 50},
+              {"id": "b", "weight": 50, "overrides": [{"trigger": "angry", "threshold": -0.3}]}
+            ]}]}"#,
+        )
+        .expect("valid config");
+        let own = baton_core::experiment::assignments(&site.experiments, "v1");
+        let other = if own[0].variant == "a" { "b" } else { "a" };
+        let claim =
+            body(|v| v["variants"] = serde_json::json!([{"experiment": "exp", "variant": other}]));
+        let (record, mismatch) = accept(&claim, &site, 100, 2_000).expect("accepted");
+        assert!(mismatch);
+        assert_eq!(record.variants, own);
+        let honest = body(|v| v["variants"] = serde_json::to_value(&own).expect("JSON"));
+        assert!(!accept(&honest, &site, 100, 2_000).expect("accepted").1);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_trust_with_a_reason() {
+        let cases: Vec<(Vec<u8>, BadReport)> = vec![
+            (body(|v| v["v"] = 2.into()), BadReport::Version(2)),
+            (
+                body(|v| v["site"] = "other".into()),
+                BadReport::WrongSite("shop".into()),
+            ),
+            (
+                body(|v| v["outcome"] = "escalated".into()),
+                BadReport::Escalated,
+            ),
+            (body(|v| v["visitor"] = "".into()), BadReport::Visitor),
+            (
+                body(|v| v["started_at"] = 10_000_000.into()),
+                BadReport::Future,
+            ),
+            (
+                body(|v| v["transcript"][0]["text"] = "x".repeat(101).into()),
+                BadReport::Transcript(100),
+            ),
+            (body(|v| v["csat"] = 6.into()), BadReport::Csat(100)),
+            (
+                body(|v| v["csat_comment"] = "no score".into()),
+                BadReport::Csat(100),
+            ),
+            (
+                body(|v| {
+                    v["csat"] = 4.into();
+                    v["outcome"] = "open".into();
+                }),
+                BadReport::Csat(100),
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                accept(&body, &site(), 100, 2_000).map(|r| r.0),
+                Err(expected)
+            );
+        }
+        assert!(matches!(
+            accept(b"{not json", &site(), 100, 2_000),
+            Err(BadReport::Shape(_))
+        ));
+    }
+}

@@ -1,0 +1,51 @@
+//! What every request and socket shares: the site, the store, the hub, limits, metrics.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use baton_core::Site;
+
+use crate::live::hub::Hub;
+use crate::live::limits::Limits;
+use crate::live::metrics::Metrics;
+use crate::store::Store;
+
+/// The site being served.
+#[derive(Debug)]
+pub struct SiteEntry {
+    /// The compiled config.
+    pub site: Arc<Site>,
+    /// The config as served to widgets: the file without `agent_aids` and `drift`.
+    pub public_config: serde_json::Value,
+    /// Secret for verifying profile tokens (HS256); `None` means no token verifies.
+    pub secret: Option<Vec<u8>>,
+}
+
+/// Shared server state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The site.
+    pub site: Arc<SiteEntry>,
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// Live relay.
+    pub hub: Arc<Hub>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Limits.
+    pub limits: Limits,
+    /// Built agent workspace (`crates/console/dist`), served at `/console`.
+    pub console_dir: Option<PathBuf>,
+    /// Built visitor widget (`widget/dist`), served at `/widget` for the loader's iframe.
+    pub widget_dir: Option<PathBuf>,
+    /// Files served at `/static` (loader, demo page).
+    pub static_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("site", &self.site.site.id)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,122 @@
+//! What agents see of stored tickets: the queue's items in the queue's order, and the whole
+//! ticket with its thread and the agent aids. Both sockets use the queue's items (a new
+//! handoff is announced to agents as one).
+
+use baton_core::Site;
+use baton_core::protocol::{BrandVoiceView, KbLinkView, MessageView, QueueItem, TicketView};
+use baton_core::queue::queue_key;
+use baton_core::template::Values;
+use baton_core::text::fold;
+use baton_core::transcript::Author;
+
+use crate::store::{Status, Store, StoreError, StoredMessage, Ticket};
+
+/// A ticket as the queue lists it.
+pub fn queue_item(ticket: &Ticket) -> QueueItem {
+    QueueItem {
+        ticket: ticket.id.clone(),
+        queue: ticket.queue.clone(),
+        priority: ticket.priority,
+        reason: ticket.handoff.escalation.reason.explain(),
+        created_at: ticket.created_at,
+        name: ticket.handoff.profile.display_name().map(str::to_owned),
+        verified: ticket.verified,
+        offline: ticket.status == Status::Offline,
+    }
+}
+
+/// Waiting tickets, most urgent first.
+pub async fn queue_snapshot(store: &dyn Store) -> Result<Vec<QueueItem>, StoreError> {
+    let mut open: Vec<Ticket> = store
+        .open_tickets()
+        .await?
+        .into_iter()
+        .filter(|t| matches!(t.status, Status::Queued | Status::Offline))
+        .collect();
+    open.sort_by_key(|t| queue_key(t.priority, t.created_at));
+    Ok(open.iter().map(queue_item).collect())
+}
+
+/// The whole ticket for the workspace.
+pub async fn ticket_view(
+    store: &dyn Store,
+    site: &Site,
+    id: &str,
+) -> Result<Option<TicketView>, StoreError> {
+    let Some(ticket) = store.ticket(id).await? else {
+        return Ok(None);
+    };
+    let messages = store.messages_after(id, 0).await?;
+    let handoff = &ticket.handoff;
+    let mut firings = handoff.trace.clone();
+    firings.extend(ticket.server_trace.iter().cloned());
+    let values = Values {
+        fields: &handoff.fields,
+        profile: &handoff.profile.attributes,
+    };
+    let scripts = site.aids.suggest_scripts(&firings, &values);
+    let folded: Vec<String> = messages
+        .iter()
+        .filter(|m| m.author == Author::Visitor)
+        .map(|m| fold(&m.text))
+        .collect();
+    let kb = site
+        .aids
+        .kb_links(folded.iter().map(String::as_str))
+        .into_iter()
+        .map(|l| KbLinkView {
+            title: l.title.clone(),
+            url: l.url.clone(),
+        })
+        .collect();
+    let brand_voice = site.aids.brand_voice.as_ref().map(|v| BrandVoiceView {
+        tone: v.tone.clone(),
+        dos: v.dos.clone(),
+        donts: v.donts.clone(),
+    });
+    Ok(Some(TicketView {
+        ticket: ticket.id.clone(),
+        queue: ticket.queue.clone(),
+        priority: ticket.priority,
+        created_at: ticket.created_at,
+        reason: handoff.escalation.reason.explain(),
+        handoff: handoff.clone(),
+        verified: ticket.verified,
+        server_trace: ticket.server_trace.clone(),
+        disagreement: ticket.disagreement.clone(),
+        messages: messages.into_iter().map(message_view).collect(),
+        scripts,
+        kb,
+        brand_voice,
+    }))
+}
+
+fn message_view(m: StoredMessage) -> MessageView {
+    MessageView {
+        seq: m.seq,
+        from: m.author,
+        text: m.text,
+        at: m.at,
+        sentiment: m.sentiment,
+        id: (m.author == Author::Agent).then_some(m.client_id),
+    }
+}
+
+/// The ticket's place in the queue (1 = next), counting the waiting tickets ahead of it;
+/// 1 when the store cannot say.
+pub async fn position(store: &dyn Store, ticket: &Ticket) -> u32 {
+    let mine = queue_key(ticket.priority, ticket.created_at);
+    match store.open_tickets().await {
+        Ok(open) => {
+            let ahead = open
+                .iter()
+                .filter(|t| {
+                    matches!(t.status, Status::Queued | Status::Offline) && t.id != ticket.id
+                })
+                .filter(|t| queue_key(t.priority, t.created_at) < mine)
+                .count();
+            u32::try_from(ahead + 1).unwrap_or(u32::MAX)
+        }
+        Err(_) => 1,
+    }
+}
