@@ -65,17 +65,7 @@ async fn run(state: AppState, socket: WebSocket) {
         queue: None,
     };
     session.start().await;
-    socket::serve_frames(
-        &mut session,
-        &mut stream,
-        &out,
-        limits.ping,
-        limits.idle,
-        &metrics.frames_rejected,
-    )
-    .await;
-    drop(session);
-    out.finish().await;
+    socket::serve_frames(session, stream, &out, &limits, &metrics.frames_rejected).await;
 }
 
 async fn login(state: &AppState, text: &str) -> Option<AgentRow> {

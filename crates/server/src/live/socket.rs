@@ -208,18 +208,30 @@ pub trait Frames {
     ) -> impl std::future::Future<Output = Result<(), Refusal>> + Send;
 }
 
-/// The read loop both sockets share: frames to `handler` until the peer leaves, goes idle
-/// (closed with 1001) or is refused (closed with the refusal's code, counted in `rejected`).
+/// Runs a socket's session: frames to `session` until the peer leaves, goes idle (closed
+/// with 1001) or is refused (closed with the refusal's code, counted in `rejected`); then the
+/// session ends (its pumps and writer with it) and the sending side is finished.
 pub async fn serve_frames(
+    mut session: impl Frames,
+    mut stream: SplitStream<WebSocket>,
+    out: &Outbox,
+    limits: &Limits,
+    rejected: &std::sync::atomic::AtomicU64,
+) {
+    read_loop(&mut session, &mut stream, out, limits, rejected).await;
+    drop(session);
+    out.finish().await;
+}
+
+async fn read_loop(
     handler: &mut impl Frames,
     stream: &mut SplitStream<WebSocket>,
     out: &Outbox,
-    ping: Duration,
-    idle: Duration,
+    limits: &Limits,
     rejected: &std::sync::atomic::AtomicU64,
 ) {
     loop {
-        match next(stream, out, ping, idle).await {
+        match next(stream, out, limits.ping, limits.idle).await {
             Incoming::Text(text) => {
                 // Boxed: a frame's handling (store calls, trigger re-runs) needs kilobytes of
                 // future state that an idle socket should not carry between frames.

@@ -136,9 +136,9 @@ async fn write_messages(
 async fn run(state: AppState, socket: WebSocket) {
     let metrics = Arc::clone(&state.metrics);
     let _open = SocketGauge::open(&metrics.visitor_sockets);
-    let (out, mut stream) = socket::split(socket);
+    let (out, stream) = socket::split(socket);
     let limits = state.limits.clone();
-    let mut session = Session {
+    let session = Session {
         bucket: Bucket::new(limits.burst, limits.per_second),
         state,
         out: out.clone(),
@@ -146,17 +146,7 @@ async fn run(state: AppState, socket: WebSocket) {
         pump: None,
         writer: None,
     };
-    socket::serve_frames(
-        &mut session,
-        &mut stream,
-        &out,
-        limits.ping,
-        limits.idle,
-        &metrics.frames_rejected,
-    )
-    .await;
-    drop(session);
-    out.finish().await;
+    socket::serve_frames(session, stream, &out, &limits, &metrics.frames_rejected).await;
 }
 
 impl Session {
