@@ -84,7 +84,12 @@ async fn insights_need_a_session_and_a_known_format() {
 async fn unbuilt_widget_and_workspace_say_how_to_build_them() {
     let dir = tempfile::tempdir().unwrap();
     let state = app_state(dir.path()).await;
-    for path in ["/widget", "/widget/index.html", "/console", "/console/tickets"] {
+    for path in [
+        "/widget",
+        "/widget/index.html",
+        "/console",
+        "/console/tickets",
+    ] {
         let (status, body) = request(&state, "GET", path, None, &[]).await;
         assert_eq!(status, 503, "{path}");
         assert!(body.contains("cargo xtask demo"), "{path}: {body}");
