@@ -1,22 +1,19 @@
-//! Command-line interface: argument parsing and the four config tools.
+//! Command-line interface: the arguments, and which command runs for them. The commands
+//! themselves live below: the config tools in [`crate::tools`], the database commands in
+//! [`crate::run`].
 //!
 //! [`run`] takes the parsed [`Cli`] and explicit input/output streams and returns the exit
 //! code, so tests run every command in-process. Exit codes: 0 success, 1 the config has
 //! problems (or a scripted chat failed), 2 bad usage or unreadable input.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use baton_core::conversation::Output;
-use baton_core::flow::NodeKind;
-use baton_core::trigger::Action;
-use baton_core::{ConfigError, Site};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::live::serve::ServeOptions;
-use crate::tools::chat::{Chat, Record, Step};
+use crate::tools::{Failure, load, terminal, write_output};
 
 /// Baton: hand website visitors from a bot to a person without making them repeat anything.
 #[derive(Debug, Parser)]
@@ -186,7 +183,7 @@ pub fn run(
         } => {
             crate::run::add_agent(&name, &data, password_stdin, input, out).map_err(Failure::Usage)
         }
-        Command::Check { config } => check(&config, out, err),
+        Command::Check { config } => crate::tools::check::check(&config, out, err),
         Command::Schema { output } => write_output(output.as_deref(), &baton_core::config::schema_json(), out),
         Command::Flowchart {
             config,
@@ -206,8 +203,8 @@ pub fn run(
             visitor,
             page,
         } => load(&config, err).and_then(|site| match script {
-            Some(path) => run_script(site, &visitor, page, &path, out, err),
-            None => run_interactive(site, &visitor, page, input, out, err),
+            Some(path) => terminal::run_script(site, &visitor, page, &path, out, err),
+            None => terminal::run_interactive(site, &visitor, page, input, out, err),
         }),
         Command::Report { config, read } => load(&config, err).and_then(|site| {
             let text = crate::run::report(&site, &read.data, &read.since, read.json)
@@ -274,263 +271,4 @@ pub fn run(
             ExitCode::from(2)
         }
     }
-}
-
-/// Why a command failed.
-#[derive(Debug)]
-enum Failure {
-    /// The input was read but is wrong; details were already written.
-    Invalid,
-    /// The command could not run: unreadable file, bad arguments, broken output.
-    Usage(String),
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Failure {
-        Failure::Usage(format!("cannot write output: {e}"))
-    }
-}
-
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Usage(format!("cannot read `{}`: {e}", path.display())))
-}
-
-/// Reads and compiles a config, printing its problems on failure.
-fn load(path: &Path, err: &mut dyn Write) -> Result<Arc<Site>, Failure> {
-    let source = read(path)?;
-    baton_core::compile(&source).map(Arc::new).map_err(|e| {
-        let _ = report(path, &e, err);
-        Failure::Invalid
-    })
-}
-
-fn report(path: &Path, error: &ConfigError, err: &mut dyn Write) -> std::io::Result<()> {
-    let n = error.problems.len();
-    writeln!(
-        err,
-        "{}: {n} problem{}",
-        path.display(),
-        if n == 1 { "" } else { "s" }
-    )?;
-    for problem in &error.problems {
-        writeln!(err, "  {problem}")?;
-    }
-    Ok(())
-}
-
-fn check(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-    let site = load(path, err)?;
-    let nodes = &site.flow.nodes;
-    let escalations = nodes
-        .iter()
-        .filter(|n| matches!(n.kind, NodeKind::Escalate(_)))
-        .count();
-    let offers = nodes
-        .iter()
-        .filter(|n| matches!(n.kind, NodeKind::OfferHuman(_)))
-        .count();
-    let escalating_triggers = site
-        .triggers
-        .iter()
-        .filter(|t| matches!(t.action, Action::Escalate { .. }))
-        .count();
-    writeln!(out, "ok: {} ({})", site.id, site.name)?;
-    writeln!(
-        out,
-        "  flow: {} nodes, {} entr{} besides the start, {escalations} escalation node{}, {offers} offer node{}",
-        nodes.len(),
-        site.flow.entries.len(),
-        if site.flow.entries.len() == 1 {
-            "y"
-        } else {
-            "ies"
-        },
-        plural(escalations),
-        plural(offers),
-    )?;
-    writeln!(
-        out,
-        "  triggers: {} ({escalating_triggers} escalate, {} offer)",
-        site.triggers.len(),
-        site.triggers.len() - escalating_triggers
-    )?;
-    writeln!(
-        out,
-        "  faq: {} entr{}",
-        site.faq.entries.len(),
-        if site.faq.entries.len() == 1 {
-            "y"
-        } else {
-            "ies"
-        }
-    )?;
-    let variants: usize = site.experiments.iter().map(|e| e.variants.len()).sum();
-    writeln!(
-        out,
-        "  experiments: {} ({variants} variants)",
-        site.experiments.len()
-    )?;
-    writeln!(
-        out,
-        "  agent aids: {} scripts, {} KB links, brand voice {}",
-        site.aids.scripts.len(),
-        site.aids.kb.len(),
-        if site.aids.brand_voice.is_some() {
-            "set"
-        } else {
-            "not set"
-        }
-    )?;
-    Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn write_output(path: Option<&Path>, text: &str, out: &mut dyn Write) -> Result<(), Failure> {
-    match path {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Failure::Usage(format!("cannot write `{}`: {e}", path.display()))),
-        None => Ok(out.write_all(text.as_bytes())?),
-    }
-}
-
-fn run_script(
-    site: Arc<Site>,
-    visitor: &str,
-    page: Option<String>,
-    path: &Path,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Failure> {
-    let script = read(path)?;
-    let (mut chat, opening) = Chat::start(site, visitor, page);
-    print_json(&opening, out)?;
-    for (number, line) in script.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        match chat.line(line) {
-            Ok(Step::Continue(records)) => print_json(&records, out)?,
-            Ok(Step::Quit) => break,
-            Err(e) => {
-                let _ = writeln!(err, "{}:{}: {e}", path.display(), number + 1);
-                return Err(Failure::Invalid);
-            }
-        }
-    }
-    Ok(())
-}
-
-fn print_json(records: &[Record], out: &mut dyn Write) -> Result<(), Failure> {
-    for record in records {
-        let line = serde_json::to_string(record).map_err(|e| Failure::Usage(e.to_string()))?;
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
-}
-
-fn run_interactive(
-    site: Arc<Site>,
-    visitor: &str,
-    page: Option<String>,
-    input: &mut dyn BufRead,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Failure> {
-    writeln!(
-        out,
-        "Chatting with {} as `{visitor}`. Type a message, or /choose N, /profile {{json}}, /wait SECONDS, /page PATH, /fetch {{json}}, /fetch-error REASON, /quit.",
-        site.name
-    )?;
-    let (mut chat, opening) = Chat::start(site, visitor, page);
-    print_human(&opening, out)?;
-    let mut line = String::new();
-    loop {
-        write!(out, "you  › ")?;
-        out.flush()?;
-        line.clear();
-        if input
-            .read_line(&mut line)
-            .map_err(|e| Failure::Usage(format!("cannot read input: {e}")))?
-            == 0
-        {
-            writeln!(out)?;
-            return Ok(());
-        }
-        match chat.line(line.trim_end_matches(['\n', '\r'])) {
-            Ok(Step::Continue(records)) => print_human(&records, out)?,
-            Ok(Step::Quit) => return Ok(()),
-            Err(e) => writeln!(err, "  {e}")?,
-        }
-    }
-}
-
-fn print_human(records: &[Record], out: &mut dyn Write) -> Result<(), Failure> {
-    for record in records {
-        match record {
-            // The visitor's own line is already on screen.
-            Record::Visitor { .. } => {}
-            Record::Sentiment { score, .. } => writeln!(out, "       sentiment {score:+.2}")?,
-            Record::Output(output) => print_output(output, out)?,
-        }
-    }
-    Ok(())
-}
-
-fn print_output(output: &Output, out: &mut dyn Write) -> std::io::Result<()> {
-    match output {
-        Output::Say { text, choices } => {
-            writeln!(out, "bot  › {text}")?;
-            if !choices.is_empty() {
-                let buttons: Vec<String> = choices
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| format!("[{}] {c}", i + 1))
-                    .collect();
-                writeln!(out, "       {}", buttons.join("  "))?;
-            }
-        }
-        Output::WakeAt { .. } => {}
-        Output::Capture { field, value } => writeln!(out, "       captured {field} = {value}")?,
-        Output::Fetch(request) => {
-            let verb = if request.body.is_some() {
-                "POST"
-            } else {
-                "GET"
-            };
-            writeln!(
-                out,
-                "       site API call: {verb} {} (answer with /fetch {{json}} or /fetch-error REASON)",
-                request.url
-            )?;
-        }
-        Output::Fired(firing) => writeln!(out, "       trigger fired: {}", firing.explain())?,
-        Output::Offer { trigger } => {
-            writeln!(out, "       offering a person (trigger `{trigger}`)")?
-        }
-        Output::Escalate(e) => writeln!(
-            out,
-            "       HANDED OVER to queue `{}` at {:?} priority: {}",
-            e.queue,
-            e.priority,
-            e.reason.explain()
-        )?,
-        Output::End { csat } => {
-            writeln!(
-                out,
-                "       journey ended{}",
-                if *csat {
-                    "; the visitor is asked for a rating"
-                } else {
-                    ""
-                }
-            )?;
-        }
-        Output::Ignored { reason } => writeln!(out, "       (ignored: {reason})")?,
-    }
-    Ok(())
 }
