@@ -372,6 +372,8 @@ fn main() {
         let limits = Limits {
             burst: 1_000_000,
             per_second: 1_000_000.0,
+            agent_burst: 5_000_000,
+            agent_per_second: 5_000_000.0,
             ..Limits::default()
         };
         let (addr, state) = start(dir.path(), limits).await;

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::ws::WebSocket;
 use axum::extract::{State, WebSocketUpgrade};
@@ -25,9 +24,6 @@ use crate::live::state::AppState;
 use crate::live::views::{queue_item, queue_snapshot, ticket_view};
 use crate::store::{AgentRow, Claim, NewMessage, Status, StoreError};
 
-/// How long a new socket has to log in.
-const LOGIN_WITHIN: Duration = Duration::from_secs(10);
-
 /// Upgrades to an agent socket.
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
     let limits = &state.limits;
@@ -39,7 +35,7 @@ async fn run(state: AppState, socket: WebSocket) {
     let _open = SocketGauge::open(&metrics.agent_sockets);
     let (out, mut stream) = socket::split(socket);
     let limits = state.limits.clone();
-    let agent = match socket::next(&mut stream, &out, limits.ping, LOGIN_WITHIN).await {
+    let agent = match socket::next(&mut stream, &out, limits.ping, limits.login_within).await {
         Incoming::Text(text) => login(&state, &text).await,
         Incoming::Gone => return,
         Incoming::Idle | Incoming::Nothing => None,
@@ -57,7 +53,7 @@ async fn run(state: AppState, socket: WebSocket) {
     };
     let _online = state.hub.agent_online();
     let mut session = Session {
-        bucket: Bucket::new(limits.burst * 5, limits.per_second * 5.0),
+        bucket: Bucket::new(limits.agent_burst, limits.agent_per_second),
         state,
         out: out.clone(),
         agent,

@@ -10,10 +10,17 @@ pub struct Limits {
     pub message_bytes: usize,
     /// Largest websocket frame read at all (a handoff carries a transcript), bytes.
     pub frame_bytes: usize,
-    /// Messages a visitor may send in a burst.
+    /// Frames a visitor may send in a burst.
     pub burst: u32,
-    /// Messages per second a visitor may keep sending after the burst.
+    /// Frames per second a visitor may keep sending after the burst.
     pub per_second: f64,
+    /// Frames an agent's workspace may send in a burst (claims, replies, typing in several
+    /// tickets at once).
+    pub agent_burst: u32,
+    /// Frames per second an agent's workspace may keep sending after the burst.
+    pub agent_per_second: f64,
+    /// How long a new agent socket has to send its `login`.
+    pub login_within: Duration,
     /// Ping interval.
     pub ping: Duration,
     /// A socket silent this long (no frame, no pong) is closed.
@@ -29,6 +36,9 @@ impl Default for Limits {
             frame_bytes: 512 * 1024,
             burst: 20,
             per_second: 5.0,
+            agent_burst: 100,
+            agent_per_second: 25.0,
+            login_within: Duration::from_secs(10),
             ping: Duration::from_secs(20),
             idle: Duration::from_secs(60),
             session: Duration::from_secs(12 * 3600),
