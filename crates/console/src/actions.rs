@@ -5,16 +5,17 @@
 use baton_core::protocol::Misfire;
 use leptos::prelude::*;
 
-use crate::app::Ctx;
-use crate::socket;
+use crate::ctx::Ctx;
+use crate::socket::Socket;
 use crate::state::Conn;
 
 /// Sends a frame, or explains that the socket is down.
 fn send_or_explain(
+    socket: Socket,
     frame: &baton_core::protocol::AgentFrame,
     error: RwSignal<Option<String>>,
 ) -> bool {
-    let sent = socket::send(frame);
+    let sent = socket.send(frame);
     error.set(
         (!sent).then(|| "Not connected: try again once the workspace has reconnected.".to_owned()),
     );
@@ -61,14 +62,14 @@ pub fn Actions(id: String) -> impl IntoView {
 
 #[component]
 fn CloseForm(id: String) -> impl IntoView {
-    let ws = expect_context::<Ctx>().ws;
+    let Ctx { ws, socket, .. } = expect_context::<Ctx>();
     let resolution = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match ws.with_untracked(|w| w.close(&id, &resolution.get_untracked())) {
             Some(frame) => {
-                send_or_explain(&frame, error);
+                send_or_explain(socket, &frame, error);
             }
             None => error.set(Some("Say how it was resolved before closing.".to_owned())),
         }
@@ -95,7 +96,7 @@ fn CloseForm(id: String) -> impl IntoView {
 
 #[component]
 fn Flag(id: String) -> impl IntoView {
-    let ws = expect_context::<Ctx>().ws;
+    let Ctx { ws, socket, .. } = expect_context::<Ctx>();
     let error = RwSignal::new(None::<String>);
     let online = move || ws.with(|w| w.conn == Conn::Connected);
     let flagged = {
@@ -111,7 +112,7 @@ fn Flag(id: String) -> impl IntoView {
                     "Not connected: try again once the workspace has reconnected.".to_owned(),
                 ));
             } else if let Some(frame) = ws.try_update(|w| w.flag(&id, kind)).flatten() {
-                send_or_explain(&frame, error);
+                send_or_explain(socket, &frame, error);
             }
         };
         view! {
@@ -139,14 +140,14 @@ fn Flag(id: String) -> impl IntoView {
 
 #[component]
 fn Transfer(id: String) -> impl IntoView {
-    let ws = expect_context::<Ctx>().ws;
+    let Ctx { ws, socket, .. } = expect_context::<Ctx>();
     let queue = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match ws.with_untracked(|w| w.transfer(&id, &queue.get_untracked())) {
             Ok(frame) => {
-                if send_or_explain(&frame, error) {
+                if send_or_explain(socket, &frame, error) {
                     queue.set(String::new());
                 }
             }

@@ -4,9 +4,8 @@
 use std::cell::Cell;
 
 use baton_core::Millis;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
+use gloo_net::http::Request;
+use wasm_bindgen::JsCast;
 
 use crate::format::client_id;
 
@@ -102,15 +101,13 @@ pub fn socket_url() -> Option<String> {
     Some(format!("{scheme}://{}/ws/agent", location.host().ok()?))
 }
 
-/// `GET path` with the session token; the body, or a sentence saying what went wrong.
-pub async fn get_text(path: &str, token: &str) -> Result<String, String> {
-    let (status, text) = request(
-        "GET",
-        path,
-        ("Authorization", &format!("Bearer {token}")),
-        None,
-    )
-    .await?;
+/// `GET path?query` with the session token; the body, or a sentence saying what went wrong.
+pub async fn get_text(path: &str, query: &[(&str, &str)], token: &str) -> Result<String, String> {
+    let request = Request::get(path)
+        .query(query.iter().copied())
+        .header("Authorization", &format!("Bearer {token}"))
+        .build();
+    let (status, text) = fetch(request).await?;
     match status {
         200 => Ok(text),
         401 => Err("Your session has ended. Log out and in again to see insights.".to_owned()),
@@ -124,51 +121,27 @@ pub async fn get_text(path: &str, token: &str) -> Result<String, String> {
     }
 }
 
-/// `method path` with one header and an optional body: the status and the body text, or a
-/// sentence for the page when the server cannot be reached.
-async fn request(
-    method: &str,
-    path: &str,
-    (name, value): (&str, &str),
-    body: Option<&str>,
-) -> Result<(u16, String), String> {
+/// Sends `request`: the status and the body text, or a sentence for the page when the server
+/// cannot be reached.
+async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<(u16, String), String> {
     let unreachable =
         |_| "Could not reach the server. Check the connection and try again.".to_owned();
-    let init = RequestInit::new();
-    init.set_method(method);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    let headers = Headers::new().map_err(unreachable)?;
-    headers.set(name, value).map_err(unreachable)?;
-    init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(path, &init).map_err(unreachable)?;
-    let window = web_sys::window().ok_or("No browser window.")?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    let response = request
+        .map_err(unreachable)?
+        .send()
         .await
-        .and_then(|r| r.dyn_into())
         .map_err(unreachable)?;
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    }
-    .unwrap_or_default();
+    let text = response.text().await.unwrap_or_default();
     Ok((response.status(), text))
 }
 
 /// Logs in; `Err` is a sentence for the form.
 pub async fn login(name: &str, password: &str) -> Result<Session, String> {
     let body = serde_json::json!({ "name": name, "password": password }).to_string();
-    let (status, text) = request(
-        "POST",
-        "/api/login",
-        ("Content-Type", "application/json"),
-        Some(&body),
-    )
-    .await?;
+    let request = Request::post("/api/login")
+        .header("Content-Type", "application/json")
+        .body(body);
+    let (status, text) = fetch(request).await?;
     let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let field = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     match status {

@@ -1,32 +1,22 @@
 //! The shell: the login form until there is a session, then the workspace — top bar with the
-//! connection state, notices, the ticket lists and the ticket on screen.
+//! connection state, notices, the ticket lists and the ticket on screen. It only composes:
+//! it starts the socket, provides [`Ctx`] and lays out the views, which live in their own
+//! modules.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use baton_core::Millis;
 use leptos::prelude::*;
 
 use crate::api::{self, Session};
+use crate::ctx::Ctx;
 use crate::insights::Insights;
 use crate::login::Login;
 use crate::queue::{HeldList, Queue};
-use crate::socket;
-use crate::state::{Conn, Workspace};
+use crate::socket::Socket;
+use crate::state::Workspace;
+use crate::status::{ConnState, Notices};
 use crate::ticket::TicketPane;
-
-/// What every part of the workspace reads.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
-    /// The state the socket feeds.
-    pub ws: RwSignal<Workspace>,
-    /// The clock, ticking every second (waiting times, the typing indicator).
-    pub now: RwSignal<Millis>,
-    /// Unsent replies per ticket, kept while another ticket is on screen.
-    pub drafts: RwSignal<HashMap<String, String>>,
-    /// Set by Claim: the next ticket to open takes the keyboard focus (the button is gone).
-    pub focus_ticket: StoredValue<bool>,
-}
 
 /// The app: login or workspace.
 #[component]
@@ -45,11 +35,12 @@ pub fn App() -> impl IntoView {
 
 /// Ends the session: closes the socket, forgets the token, shows the login form.
 fn log_out(
+    socket: Socket,
     session: RwSignal<Option<Session>>,
     message: RwSignal<Option<String>>,
     why: Option<&str>,
 ) {
-    socket::stop();
+    socket.stop();
     api::save_session(None);
     message.set(why.map(str::to_owned));
     session.set(None);
@@ -72,19 +63,20 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
                 .collect()
         })
         .unwrap_or_default();
+    let ws = RwSignal::new(Workspace::new(rejoin));
+    let socket = Socket::start(token.clone(), ws);
     let ctx = Ctx {
-        ws: RwSignal::new(Workspace::new(rejoin)),
+        ws,
         now: RwSignal::new(api::now()),
         drafts: RwSignal::new(HashMap::new()),
         focus_ticket: StoredValue::new(false),
+        socket,
     };
     provide_context(ctx);
-    let ws = ctx.ws;
-    socket::start(token.clone(), ws);
     let tick =
         set_interval_with_handle(move || ctx.now.set(api::now()), Duration::from_secs(1)).ok();
     on_cleanup(move || {
-        socket::stop();
+        socket.stop();
         if let Some(tick) = tick {
             tick.clear();
         }
@@ -97,6 +89,7 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
     Effect::new(move |_| {
         if ws.with(|w| w.session_refused) {
             log_out(
+                socket,
                 session,
                 message,
                 Some("Your session has ended. Please log in again."),
@@ -127,7 +120,7 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
             </nav>
             <ConnState />
             <p class="who">"Signed in as " <strong data-testid="agent-name">{agent}</strong></p>
-            <button type="button" id="logout" data-testid="logout" on:click=move |_| log_out(session, message, None)>
+            <button type="button" id="logout" data-testid="logout" on:click=move |_| log_out(socket, session, message, None)>
                 "Log out"
             </button>
         </header>
@@ -146,57 +139,6 @@ fn Console(session: RwSignal<Option<Session>>, message: RwSignal<Option<String>>
             <main id="main" class="main" tabindex="-1">
                 <TicketPane />
             </main>
-        </div>
-    }
-}
-
-/// "Connected" / "Connecting…" / "Reconnecting…", announced politely.
-#[component]
-fn ConnState() -> impl IntoView {
-    let ws = expect_context::<Ctx>().ws;
-    let conn = move || ws.with(|w| w.conn);
-    let label = move || match conn() {
-        Conn::Connected => "Connected".to_owned(),
-        Conn::Connecting => "Connecting…".to_owned(),
-        Conn::Reconnecting { in_ms } => {
-            format!("Reconnecting… (next try in {} s)", in_ms.div_ceil(1000))
-        }
-    };
-    let state = move || match conn() {
-        Conn::Connected => "connected",
-        Conn::Connecting => "connecting",
-        Conn::Reconnecting { .. } => "reconnecting",
-    };
-    view! {
-        <p class="conn" role="status" data-testid="connection" data-state=state>
-            <span class="dot" aria-hidden="true"></span>
-            {label}
-        </p>
-    }
-}
-
-/// The latest notice: errors as an alert, the rest as a status.
-#[component]
-fn Notices() -> impl IntoView {
-    let ws = expect_context::<Ctx>().ws;
-    let text = move |error: bool| {
-        ws.with(|w| {
-            w.notice
-                .as_ref()
-                .filter(|n| n.error == error)
-                .map(|n| n.text.clone())
-        })
-    };
-    let shown = move || ws.with(|w| w.notice.is_some());
-    view! {
-        <div class="notices">
-            <p class="notice error" role="alert" data-testid="error">{move || text(true)}</p>
-            <p class="notice info" role="status">{move || text(false)}</p>
-            <Show when=shown>
-                <button type="button" class="link" on:click=move |_| ws.update(|w| w.notice = None)>
-                    "Dismiss notice"
-                </button>
-            </Show>
         </div>
     }
 }

@@ -33,8 +33,8 @@ pub fn Insights(token: String) -> impl IntoView {
         let token = token.clone();
         loaded.set(Loaded::Loading);
         spawn_local(async move {
-            let path = format!("/api/insights?since={since}&format=html");
-            let result = api::get_text(&path, &token).await;
+            let query = [("since", since.as_str()), ("format", "html")];
+            let result = api::get_text("/api/insights", &query, &token).await;
             // A slower answer for a period no longer picked is dropped.
             if period.get_untracked() == since {
                 loaded.set(match result {

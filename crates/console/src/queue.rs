@@ -4,29 +4,10 @@
 use baton_core::protocol::QueueItem;
 use leptos::prelude::*;
 
-use crate::app::Ctx;
-use crate::format::{priority_label, short_id, waited};
-use crate::socket;
+use crate::badge::{PriorityBadge, Trust};
+use crate::ctx::Ctx;
+use crate::format::{short_id, waited};
 use crate::state::Conn;
-
-/// A "verified" / "unverified" badge for profile data.
-#[component]
-pub fn Trust(verified: bool) -> impl IntoView {
-    let (class, text) = if verified {
-        ("badge verified", "verified")
-    } else {
-        ("badge unverified", "unverified")
-    };
-    view! { <span class=class data-testid="trust">{text}</span> }
-}
-
-/// A priority badge.
-#[component]
-pub fn PriorityBadge(priority: baton_core::queue::Priority) -> impl IntoView {
-    let label = priority_label(priority);
-    let class = format!("badge priority-{}", label.to_lowercase());
-    view! { <span class=class>{label}</span> }
-}
 
 /// The tickets this agent holds; picking one puts it on screen.
 #[component]
@@ -105,6 +86,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         ws,
         now,
         focus_ticket,
+        socket,
         ..
     } = expect_context::<Ctx>();
     let ticket = item.ticket.clone();
@@ -119,7 +101,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         move |_| {
             if let Some(frame) = ws.try_update(|w| w.claim(&ticket)) {
                 focus_ticket.set_value(true);
-                socket::send(&frame);
+                socket.send(&frame);
             }
         }
     };

@@ -9,10 +9,9 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use crate::api;
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::explain::message_number;
 use crate::format::{author_label, sentiment_label};
-use crate::socket;
 use crate::state::{MAX_TEXT_BYTES, TYPING_EVERY_MS, TYPING_MS};
 
 /// One row of the thread.
@@ -123,7 +122,7 @@ fn Message(line: Line) -> impl IntoView {
 /// The reply box.
 #[component]
 pub fn Reply(id: String, draft: RwSignal<String>) -> impl IntoView {
-    let ws = expect_context::<Ctx>().ws;
+    let Ctx { ws, socket, .. } = expect_context::<Ctx>();
     let closed = {
         let id = id.clone();
         Memo::new(move |_| ws.with(|w| w.held(&id).is_none_or(|h| h.closed)))
@@ -139,7 +138,7 @@ pub fn Reply(id: String, draft: RwSignal<String>) -> impl IntoView {
                 && now.saturating_sub(last_typing.get_value()) >= TYPING_EVERY_MS
             {
                 last_typing.set_value(now);
-                socket::send(&AgentFrame::Typing {
+                socket.send(&AgentFrame::Typing {
                     ticket: ticket.clone(),
                 });
             }
@@ -161,7 +160,7 @@ pub fn Reply(id: String, draft: RwSignal<String>) -> impl IntoView {
             .flatten()
         {
             // Offline, it stays "sending…" and goes out again after the reconnect.
-            socket::send(&frame);
+            socket.send(&frame);
             draft.set(String::new());
         }
     };

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use crate::actions::Actions;
 use crate::aids::Aids;
 use crate::api;
-use crate::app::Ctx;
+use crate::badge::{PriorityBadge, Trust};
+use crate::ctx::Ctx;
 use crate::format::{short_id, waited};
-use crate::queue::{PriorityBadge, Trust};
 use crate::thread::{Reply, Thread};
 use crate::why::{Profile, Summary, Why};
 

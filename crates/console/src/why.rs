@@ -5,9 +5,9 @@ use baton_core::protocol::TicketView;
 use baton_core::trigger::Firing;
 use leptos::prelude::*;
 
+use crate::badge::Trust;
 use crate::explain::{Source, action_text, evidence_message, evidence_text, trend_text};
 use crate::format::value_text;
-use crate::queue::Trust;
 
 /// The "Why it escalated" panel.
 #[component]
