@@ -1,27 +1,34 @@
 //! The widget's conversation state: baton-core's engine, the handover to a person and the
-//! outbox, as plain data. No browser in here: the shell (`app.rs`) feeds it what happened —
-//! the visitor typed, a timer went off, a frame arrived — and carries out what it asks for:
-//! timers, site API calls, frames to send. Everything the visitor must not lose is in
-//! [`Saved`], which the shell writes to browser storage after every change.
+//! outbox, as plain data. No browser in here: the shell (`shell.rs`) feeds it what happened —
+//! the visitor typed, a timer went off, a frame arrived — then carries out what it asks for,
+//! one [`Effect`] at a time from [`Chat::poll`] until there is none: saving, notices to the
+//! host page, frames to send, the socket, site API calls, timers. Everything the visitor must
+//! not lose is in [`Saved`], which the shell writes to browser storage after every change.
 //!
 //! Reloading rebuilds the engine by replaying the logged events at their original times:
 //! the engine is deterministic, so the same events give the same state.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use baton_core::Millis;
 use baton_core::Site;
 use baton_core::conversation::{Conversation, Event, FetchRequest, Output, Reason};
 use baton_core::outcome::{Outcome, OutcomeReport};
-use baton_core::protocol::{Handoff, ServerToVisitor, VisitorFrame};
+use baton_core::protocol::{Handoff, VisitorFrame};
 use baton_core::transcript::Author;
 use serde_json::Value;
 
+mod effect;
+mod live;
 mod saved;
 #[cfg(test)]
 mod tests;
 
+use effect::Due;
+// Taken by the shell, which exists only on wasm32; natively only the tests use it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub use effect::Effect;
 use saved::system;
 pub use saved::{Handover, Line, Logged, Outgoing, SAVED_VERSION, Saved, Stage, Wire};
 
@@ -61,9 +68,18 @@ pub struct Chat {
     fetch_started: bool,
     choices: Vec<String>,
     agent_typing: bool,
-    notices: Vec<Notice>,
+    notices: VecDeque<Notice>,
     /// The journey ended at an `end` node that asks for a rating.
     end_asks_rating: bool,
+    /// Whether the socket is open (between [`Chat::on_open`] and [`Chat::on_close`]).
+    connected: bool,
+    /// Frames to send on the open socket now, oldest first; not saved (what must survive a
+    /// reload is in the outbox and [`Handover::later`]).
+    outgoing: VecDeque<Wire>,
+    /// When the visitor's last `typing` frame went (ms; 0: never).
+    typing_sent: Millis,
+    /// What [`Chat::poll`] still has to hand out since the last change.
+    due: Due,
 }
 
 impl Chat {
@@ -90,14 +106,19 @@ impl Chat {
             fetch_started: false,
             choices: Vec::new(),
             agent_typing: false,
-            notices: Vec::new(),
+            notices: VecDeque::new(),
             end_asks_rating: false,
+            connected: false,
+            outgoing: VecDeque::new(),
+            typing_sent: 0,
+            due: Due::default(),
         };
         for Logged { event, at } in saved.events {
             chat.feed(event, at);
         }
         // Replayed outputs were shown before the reload; only their effects remain.
         chat.notices.clear();
+        chat.changed();
         chat
     }
 
@@ -108,6 +129,7 @@ impl Chat {
 
     /// Opens the chat: the bot greets once per conversation.
     pub fn open(&mut self, page: Option<String>, now: Millis) {
+        self.changed();
         if self.saved.events.is_empty() {
             self.feed(Event::Start { page }, now);
         }
@@ -115,12 +137,13 @@ impl Chat {
 
     /// The visitor sent `text`; `id` is a fresh client id for it. Before the handover the
     /// bot answers (the handoff redacts the transcript it sends); after it the message goes
-    /// to the person redacted, through the outbox, and the visitor sees what was sent.
-    /// Returns the frame to send now if connected.
-    pub fn say(&mut self, text: &str, id: String, now: Millis) -> Option<VisitorFrame> {
+    /// to the person redacted, through the outbox (and at once if connected), and the visitor
+    /// sees what was sent.
+    pub fn say(&mut self, text: &str, id: String, now: Millis) {
+        self.changed();
         let text = text.trim();
         if text.is_empty() || text.len() > baton_core::conversation::MAX_MESSAGE_BYTES {
-            return None;
+            return;
         }
         match &mut self.saved.handover {
             None => {
@@ -130,7 +153,6 @@ impl Chat {
                     },
                     now,
                 );
-                None
             }
             Some(handover) => {
                 let redacted = self.conversation.site().redactor.redact(text).into_owned();
@@ -144,13 +166,17 @@ impl Chat {
                     id: id.clone(),
                     text: redacted.clone(),
                 });
-                Some(VisitorFrame::Message { id, text: redacted })
+                if self.connected {
+                    let frame = VisitorFrame::Message { id, text: redacted };
+                    self.outgoing.push_back(Wire::encode(&frame));
+                }
             }
         }
     }
 
     /// The visitor pressed button `index` of the ones on offer.
     pub fn choose(&mut self, index: usize, now: Millis) {
+        self.changed();
         if self.saved.handover.is_none() && index < self.choices.len() {
             self.feed(Event::Choice { index }, now);
         }
@@ -164,6 +190,7 @@ impl Chat {
         token: Option<String>,
         now: Millis,
     ) {
+        self.changed();
         if token.is_some() {
             self.saved.token = token;
         }
@@ -180,6 +207,7 @@ impl Chat {
 
     /// The visitor moved to another page of the site.
     pub fn page(&mut self, path: String, now: Millis) {
+        self.changed();
         if self.saved.handover.is_none() && self.conversation.page() != Some(path.as_str()) {
             self.feed(Event::Page { path }, now);
         }
@@ -187,6 +215,8 @@ impl Chat {
 
     /// Time passed: runs the timers that are due.
     pub fn tick(&mut self, now: Millis) {
+        // Even when nothing is due (a timer may fire a moment early) the timer is set again.
+        self.changed();
         let due: Vec<Millis> = self.wakes.range(..=now).copied().collect();
         if due.is_empty() || self.saved.handover.is_some() {
             return;
@@ -198,7 +228,7 @@ impl Chat {
     }
 
     /// When the next timer is due, if any.
-    pub fn next_wake(&self) -> Option<Millis> {
+    fn next_wake(&self) -> Option<Millis> {
         if self.saved.handover.is_some() {
             return None;
         }
@@ -206,7 +236,7 @@ impl Chat {
     }
 
     /// A site API call to make now (each one is handed out once).
-    pub fn take_fetch(&mut self) -> Option<FetchRequest> {
+    fn take_fetch(&mut self) -> Option<FetchRequest> {
         if self.fetch_started {
             return None;
         }
@@ -217,141 +247,9 @@ impl Chat {
 
     /// The answer to a site API call.
     pub fn fetched(&mut self, id: u32, outcome: Result<Value, String>, now: Millis) {
+        self.changed();
         if self.fetching.as_ref().is_some_and(|f| f.id == id) {
             self.feed(Event::FetchResult { id, outcome }, now);
-        }
-    }
-
-    /// Whether the chat needs its socket: from the handover on.
-    pub fn wants_socket(&self) -> bool {
-        self.saved
-            .handover
-            .as_ref()
-            .is_some_and(|h| h.stage != Stage::Lost)
-    }
-
-    /// The frames to send when a socket opens: `hello`, the handoff if it was never
-    /// acknowledged, then everything still unacknowledged, in order.
-    pub fn on_open(&mut self) -> Vec<Wire> {
-        let site = self.conversation.site().id.clone();
-        let Some(handover) = &mut self.saved.handover else {
-            return Vec::new();
-        };
-        let mut frames = vec![Wire::encode(&VisitorFrame::Hello {
-            site,
-            resume: handover.resume.clone(),
-            last_seq: handover.last_seq,
-        })];
-        if handover.resume.is_none()
-            && let Some(handoff) = &handover.handoff
-        {
-            frames.push(handoff.clone());
-        }
-        frames.extend(handover.outbox.iter().map(|o| {
-            Wire::encode(&VisitorFrame::Message {
-                id: o.id.clone(),
-                text: o.text.clone(),
-            })
-        }));
-        frames.append(&mut handover.later);
-        frames
-    }
-
-    /// A frame from the server.
-    pub fn on_frame(&mut self, frame: ServerToVisitor) {
-        let Some(handover) = &mut self.saved.handover else {
-            return;
-        };
-        match frame {
-            ServerToVisitor::Welcome { resume, .. } => {
-                handover.resume = Some(resume);
-                handover.handoff = None;
-                if handover.stage == Stage::Handing {
-                    handover.stage = Stage::Queued { position: 1 };
-                }
-            }
-            ServerToVisitor::Queued {
-                position,
-                agents_online,
-            } => {
-                if matches!(handover.stage, Stage::Handing | Stage::Queued { .. }) {
-                    handover.stage = if agents_online {
-                        Stage::Queued { position }
-                    } else {
-                        Stage::Offline
-                    };
-                }
-            }
-            ServerToVisitor::AgentJoined { name } => {
-                let joined = format!("{name} joined the chat.");
-                if handover.stage
-                    != (Stage::Live {
-                        agent: name.clone(),
-                    })
-                {
-                    handover.lines.push(system(joined));
-                }
-                handover.stage = Stage::Live { agent: name };
-            }
-            ServerToVisitor::Message {
-                seq,
-                from,
-                text,
-                id,
-                ..
-            } => {
-                if seq <= handover.last_seq {
-                    return;
-                }
-                handover.last_seq = seq;
-                if let Some(id) = id.as_deref()
-                    && let Some(line) = handover
-                        .lines
-                        .iter_mut()
-                        .find(|l| l.seq.is_none() && l.id.as_deref() == Some(id))
-                {
-                    line.seq = Some(seq);
-                    handover.outbox.retain(|o| o.id != id);
-                    return;
-                }
-                self.agent_typing = false;
-                self.notices.push(Notice::Message {
-                    from,
-                    text: text.clone(),
-                });
-                handover.lines.push(Line {
-                    from,
-                    text,
-                    seq: Some(seq),
-                    id,
-                });
-            }
-            ServerToVisitor::Typing => self.agent_typing = true,
-            ServerToVisitor::AgentLeft => {
-                handover.lines.push(system(
-                    "You are back in the queue for the next person.".into(),
-                ));
-                handover.stage = Stage::Queued { position: 1 };
-            }
-            ServerToVisitor::Closed => {
-                if handover.stage != Stage::Closed {
-                    handover.lines.push(system("The chat was closed.".into()));
-                }
-                handover.stage = Stage::Closed;
-                self.agent_typing = false;
-            }
-            ServerToVisitor::Error { code, message } => match code.as_str() {
-                "unknown_conversation" => {
-                    handover.lines.push(system(
-                        "This conversation can no longer be continued. Start a new one any time."
-                            .into(),
-                    ));
-                    handover.stage = Stage::Lost;
-                }
-                // Not stored: the outbox sends it again on the next connection.
-                "internal" => {}
-                _ => handover.lines.push(system(message)),
-            },
         }
     }
 
@@ -370,6 +268,7 @@ impl Chat {
     /// the outcome beacon). `false` if that was not possible (nothing to rate, already rated,
     /// a score outside 1–5).
     pub fn rate(&mut self, score: u8, comment: Option<String>, id: String) -> bool {
+        self.changed();
         let comment = comment.filter(|c| !c.trim().is_empty());
         let Some(handover) = self.saved.handover.as_mut() else {
             if !self.wants_bot_rating() || !(1..=5).contains(&score) {
@@ -393,35 +292,6 @@ impl Chat {
             comment,
         }));
         true
-    }
-
-    /// The visitor left an email address while nobody could answer; `false` if it does not
-    /// look like one (or one was left already). The frame waits in [`Handover::later`].
-    pub fn leave_email(&mut self, email: &str) -> bool {
-        let Some(handover) = self.saved.handover.as_mut() else {
-            return false;
-        };
-        let email = email.trim();
-        if handover.email_left || !plausible_email(email) {
-            return false;
-        }
-        handover.email_left = true;
-        handover.lines.push(system(format!(
-            "Thanks — we will reply to {email} as soon as someone is available."
-        )));
-        handover.later.push(Wire::encode(&VisitorFrame::LeaveEmail {
-            email: email.to_owned(),
-        }));
-        true
-    }
-
-    /// The frames waiting in [`Handover::later`], to send on an open socket now.
-    pub fn take_later(&mut self) -> Vec<Wire> {
-        self.saved
-            .handover
-            .as_mut()
-            .map(|h| std::mem::take(&mut h.later))
-            .unwrap_or_default()
     }
 
     /// Everything the panel shows, oldest first: the bot conversation, then the
@@ -477,16 +347,18 @@ impl Chat {
         self.agent_typing = false;
     }
 
-    /// What the host page should hear about since the last call.
-    pub fn take_notices(&mut self) -> Vec<Notice> {
-        std::mem::take(&mut self.notices)
+    /// The page is going away (closed, left, hidden): the body of the outcome beacon to send
+    /// now, `open` mid-conversation (so walking away counts as abandoned, not lost). While
+    /// the page stays, [`Chat::poll`] hands out the `resolved` one.
+    pub fn leaving(&mut self) -> Option<String> {
+        self.take_beacon(true)
     }
 
     /// The body of the outcome beacon to send now, if any: `resolved` once when the journey
     /// has ended without a person (and again with the rating, once given); `open` whenever the
     /// page is `leaving` mid-conversation.
     /// Handed-over conversations send none: the handoff reports them.
-    pub fn take_beacon(&mut self, leaving: bool) -> Option<String> {
+    fn take_beacon(&mut self, leaving: bool) -> Option<String> {
         // Decided before the report is built: this runs after every change.
         let due = if self.conversation.ended() {
             !self.saved.resolved_sent
@@ -498,7 +370,9 @@ impl Chat {
         }
         let mut report = OutcomeReport::of(&self.conversation)?;
         if report.outcome == Outcome::Resolved {
+            // Saved next, so a reload does not report the conversation twice.
             self.saved.resolved_sent = true;
+            self.due.save = true;
         }
         if let Some((score, comment)) = &self.saved.bot_rating {
             report.csat = Some(*score);
@@ -531,7 +405,7 @@ impl Chat {
             match output {
                 Output::Say { text, choices } => {
                     self.choices = choices;
-                    self.notices.push(Notice::Message {
+                    self.notices.push_back(Notice::Message {
                         from: Author::Bot,
                         text,
                     });
@@ -560,7 +434,7 @@ impl Chat {
         let Some(handoff) = Handoff::of(&self.conversation, self.saved.token.clone()) else {
             return;
         };
-        self.notices.push(Notice::Escalate(reason.explain()));
+        self.notices.push_back(Notice::Escalate(reason.explain()));
         let last_seq = handoff.transcript.entries.len() as u64;
         let id = format!("h-{}-{now}", self.conversation.visitor());
         let frame = Wire::encode(&VisitorFrame::Handoff {
@@ -580,12 +454,4 @@ impl Chat {
             email_left: false,
         });
     }
-}
-
-/// The same rule the server applies: something@domain.tld, at most 254 bytes.
-pub fn plausible_email(email: &str) -> bool {
-    email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
 }

@@ -6,13 +6,13 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use baton_core::transcript::Author;
+use leptos::prelude::Set;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use web_sys::{KeyboardEvent, MessageEvent};
 
 use crate::chat::Notice;
-use crate::shell::Widget;
+use crate::widget::{Widget, warn};
 
 thread_local! {
     static HOST: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -48,6 +48,11 @@ pub fn post(message: &serde_json::Value) {
     }
 }
 
+/// The visitor closed the panel (the conversation goes on); the loader hides it.
+pub fn close() {
+    post(&serde_json::json!({"type": "close"}));
+}
+
 /// Tells the host page's `Baton.on` handlers.
 pub fn notice(notice: Notice) {
     let (name, detail) = match notice {
@@ -81,7 +86,7 @@ pub fn listen(widget: Widget) {
     });
     let on_key = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
         if e.key() == "Escape" && HOST.with(|h| h.borrow().is_some()) {
-            widget.close_panel();
+            close();
         }
     });
     let _ = window.add_event_listener_with_callback(
@@ -111,13 +116,16 @@ fn handle(widget: Widget, data: &JsValue) {
                 .and_then(|s| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&s).ok());
             let token = field("token").and_then(|t| t.as_string());
             match attributes {
-                Some(attributes) => widget.identify(attributes, token),
-                None => crate::shell::warn("Baton.identify: the profile must be a plain object"),
+                Some(attributes) => {
+                    widget.act(|chat, now| chat.identify(attributes, token, now));
+                }
+                None => warn("Baton.identify: the profile must be a plain object"),
             }
         }
         Some("track") => {
             if let Some(page) = field("page").and_then(|p| p.as_string()) {
-                widget.track(page);
+                widget.page.set(Some(page.clone()));
+                widget.act(|chat, now| chat.page(page, now));
             }
         }
         _ => {}

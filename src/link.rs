@@ -1,8 +1,8 @@
 //! The visitor socket after the handover: one `WebSocket` to `/ws/visitor` on the widget's
-//! own origin. On open it sends what [`Chat::on_open`] lists (hello with the resume token and
-//! last sequence number, then everything unacknowledged); every frame received goes to
-//! [`Chat::on_frame`]. A lost socket is retried with backoff (0.5 s doubling to 4 s) for as
-//! long as the chat wants one.
+//! own origin. On open it tells [`Chat::on_open`], and the chat's effects then send hello with
+//! the resume token and last sequence number, then everything unacknowledged; every frame
+//! received goes to [`Chat::on_frame`]. A lost socket is retried with backoff (0.5 s doubling
+//! to 4 s) for as long as the chat wants one.
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
 use crate::chat::{Chat, Wire};
-use crate::shell::{Conn, Widget, warn};
+use crate::widget::{Conn, Widget, warn};
 
 #[derive(Default)]
 struct Link {
@@ -29,11 +29,6 @@ struct Link {
 
 thread_local! {
     static LINK: RefCell<Link> = RefCell::new(Link::default());
-}
-
-/// Whether frames can go out now.
-pub fn is_open() -> bool {
-    LINK.with(|l| l.borrow().open)
 }
 
 /// Connects unless connected, connecting or waiting to retry.
@@ -114,13 +109,7 @@ fn opened(widget: Widget) {
         l.attempt = 0;
     });
     widget.conn.set(Conn::Open);
-    let frames = widget
-        .chat
-        .try_update_untracked(Chat::on_open)
-        .unwrap_or_default();
-    for frame in &frames {
-        send(frame);
-    }
+    widget.chat.update_untracked(Chat::on_open);
     widget.sync();
 }
 
@@ -129,10 +118,7 @@ fn received(widget: Widget, event: &MessageEvent) {
         return;
     };
     match serde_json::from_str::<Frame<ServerToVisitor>>(&text) {
-        Ok(frame) => widget.act(|chat, _| {
-            chat.on_frame(frame.body);
-            None
-        }),
+        Ok(frame) => widget.act(|chat, _| chat.on_frame(frame.body)),
         Err(e) => warn(&format!(
             "Baton: ignored a frame this widget does not understand: {e}"
         )),
@@ -149,6 +135,7 @@ fn closed(widget: Widget) {
             ws.set_onclose(None);
         }
     });
+    widget.chat.update_untracked(Chat::on_close);
     if widget.chat.with_untracked(Chat::wants_socket) {
         retry_later(widget);
     } else {

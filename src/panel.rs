@@ -5,11 +5,10 @@
 use baton_core::transcript::Author;
 use leptos::html::Ol;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::chat::{Chat, Shown, Stage};
-use crate::link;
-use crate::shell::{Boot, Conn, Widget, now, random_id};
+use crate::host;
+use crate::widget::{Boot, Conn, Widget, now, random_id};
 
 /// The page: loading, unavailable, or the panel.
 #[component]
@@ -25,19 +24,6 @@ pub fn Root(boot: RwSignal<Boot>) -> impl IntoView {
         .into_any(),
         Boot::Ready(widget) => view! { <Panel widget /> }.into_any(),
     }
-}
-
-/// Moves focus to the message box (after the panel has rendered).
-pub fn focus_input() {
-    request_animation_frame(|| {
-        let input = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("baton-input"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(input) = input {
-            let _ = input.focus();
-        }
-    });
 }
 
 #[component]
@@ -64,7 +50,7 @@ fn Panel(widget: Widget) -> impl IntoView {
                     <h1>{title}</h1>
                     <p class="who">{move || subtitle(stage())}</p>
                 </div>
-                <button type="button" class="close" aria-label="Close chat" on:click=move |_| widget.close_panel()>
+                <button type="button" class="close" aria-label="Close chat" on:click=move |_| host::close()>
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                         <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" fill="none" stroke-linecap="round" />
                     </svg>
@@ -115,10 +101,7 @@ fn Choices(widget: Widget) -> impl IntoView {
             <div class="choices" role="group" aria-label="Suggested answers">
                 <For each=choices key=|(i, label)| format!("{i}{label}") let((index, label))>
                     <button type="button" class="choice" on:click=move |_| {
-                        widget.act(|chat, now| {
-                            chat.choose(index, now);
-                            None
-                        })
+                        widget.act(|chat, now| chat.choose(index, now))
                     }>{label}</button>
                 </For>
             </div>
@@ -164,10 +147,7 @@ fn EmailForm(widget: Widget) -> impl IntoView {
         ev.prevent_default();
         let address = email.get_untracked();
         let mut ok = false;
-        widget.act(|chat, _| {
-            ok = chat.leave_email(&address);
-            None
-        });
+        widget.act(|chat, _| ok = chat.leave_email(&address));
         problem.set((!ok).then_some("That does not look like an email address."));
     };
     view! {
@@ -192,7 +172,6 @@ fn Rating(widget: Widget) -> impl IntoView {
         let words = Some(comment.get_untracked());
         widget.act(|chat, _| {
             chat.rate(score, words, random_id("c"));
-            None
         });
     };
     view! {
@@ -217,7 +196,6 @@ fn Rating(widget: Widget) -> impl IntoView {
 #[component]
 fn Composer(widget: Widget) -> impl IntoView {
     let draft = RwSignal::new(String::new());
-    let typing_sent = StoredValue::new(0u64);
     let closed = move || {
         widget.chat.with(|c| {
             c.handover()
@@ -235,16 +213,9 @@ fn Composer(widget: Widget) -> impl IntoView {
     };
     let input = move |ev: leptos::ev::Event| {
         draft.set(event_target_value(&ev));
-        let live = widget.chat.with_untracked(|c| {
-            c.handover()
-                .is_some_and(|h| matches!(h.stage, Stage::Live { .. }))
-        });
-        if live && now().saturating_sub(typing_sent.get_value()) > 2_000 {
-            typing_sent.set_value(now());
-            link::send(&crate::chat::Wire::encode(
-                &baton_core::protocol::VisitorFrame::Typing,
-            ));
-        }
+        // Nothing on screen changes: no redraw.
+        widget.chat.update_untracked(|chat| chat.typing(now()));
+        widget.sync();
     };
     view! {
         <form class="composer" on:submit=submit>

@@ -1,57 +1,21 @@
 //! The browser side of the widget: loads the site config, keeps the [`Chat`] in a signal,
-//! and after every change carries out what it asks for — saving to browser storage, timers
-//! for the time-based triggers, site API calls, the socket, notices to the host page.
+//! and after every change carries out what it asks for, one [`Effect`] at a time — saving to
+//! browser storage, the outcome beacon, notices to the host page, the socket, site API calls,
+//! timers for the time-based triggers.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use baton_core::Millis;
 use baton_core::conversation::FetchRequest;
-use baton_core::protocol::VisitorFrame;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::chat::{Chat, Saved, Wire};
+use crate::chat::{Chat, Effect, Saved};
+use crate::widget::{Boot, Conn, Widget, now, random_id, warn};
 use crate::{host, link, panel};
-
-/// What the page is showing.
-#[derive(Clone, Copy)]
-pub enum Boot {
-    /// Fetching and compiling the config.
-    Loading,
-    /// The config could not be loaded; the reason went to the console.
-    Unavailable,
-    /// Chatting.
-    Ready(Widget),
-}
-
-/// The socket's state, shown to the visitor.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Conn {
-    /// No socket needed (the bot is talking).
-    Idle,
-    /// Connecting for the first time.
-    Connecting,
-    /// Connected.
-    Open,
-    /// Lost; trying again.
-    Retrying,
-}
-
-/// The running widget: signals only, so it is `Copy` into every closure.
-#[derive(Clone, Copy)]
-pub struct Widget {
-    /// The conversation.
-    pub chat: RwSignal<Chat>,
-    /// The socket.
-    pub conn: RwSignal<Conn>,
-    /// Page path on the host site.
-    page: RwSignal<Option<String>>,
-}
 
 thread_local! {
     static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
@@ -66,7 +30,7 @@ pub fn boot() {
     spawn_local(async move {
         match load_site(&query.site).await {
             Ok(site) => {
-                let widget = Widget::start(Arc::new(site), &query);
+                let widget = start(Arc::new(site), &query);
                 boot.set(Boot::Ready(widget));
             }
             Err(reason) => {
@@ -123,223 +87,136 @@ async fn load_site(site: &str) -> Result<baton_core::Site, String> {
     baton_core::config::compile(&text).map_err(|e| format!("the site config is invalid: {e}"))
 }
 
-impl Widget {
-    fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
-        let own = web_sys::window().and_then(|w| w.location().origin().ok());
-        // The host page may talk to the widget only if it is one of the site's origins
-        // (the server's frame-ancestors policy says the same to the browser).
-        let host = query
-            .host
-            .clone()
-            .filter(|h| site.origins.iter().any(|o| o == h) || own.as_deref() == Some(h));
-        if query.host.is_some() && host.is_none() {
-            warn("Baton: this page's origin is not among the site's origins; the page API is off");
-        }
-        let saved = load_saved(&site.id, host.is_some());
-        let widget = Widget {
-            chat: RwSignal::new(Chat::restore(Arc::clone(&site), &random_id("v"), saved)),
-            conn: RwSignal::new(Conn::Idle),
-            page: RwSignal::new(query.page.clone()),
-        };
-        let standalone = host.is_none();
-        host::adopt(host);
-        host::listen(widget);
-        let appearance = &site.appearance;
-        let side = match appearance.position {
-            baton_core::config::raw::Position::BottomLeft => "left",
-            baton_core::config::raw::Position::BottomRight => "right",
-        };
-        host::post(&serde_json::json!({"type": "theme", "accent": appearance.accent}));
-        host::post(&serde_json::json!({"type": "position", "position": side}));
-        host::post(&serde_json::json!({"type": "title", "title": appearance.title}));
-        host::post(&serde_json::json!({"type": "ready"}));
-        if standalone {
-            widget.open_panel();
-        }
-        widget.report_on_leaving();
-        widget.sync();
-        widget
+/// The widget for `site`: the chat restored, the host page told and listened to.
+fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
+    let own = web_sys::window().and_then(|w| w.location().origin().ok());
+    // The host page may talk to the widget only if it is one of the site's origins
+    // (the server's frame-ancestors policy says the same to the browser).
+    let host = query
+        .host
+        .clone()
+        .filter(|h| site.origins.iter().any(|o| o == h) || own.as_deref() == Some(h));
+    if query.host.is_some() && host.is_none() {
+        warn("Baton: this page's origin is not among the site's origins; the page API is off");
     }
-
-    /// Sends the `open` outcome beacon whenever the page hides mid-conversation (closed,
-    /// left, or put in the background, where a phone may discard it), so a conversation the
-    /// visitor walks away from is counted as abandoned rather than lost.
-    fn report_on_leaving(self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let on_hide = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-            move |event: web_sys::Event| {
-                let hidden = event.type_() == "pagehide"
-                    || web_sys::window()
-                        .and_then(|w| w.document())
-                        .is_none_or(|d| d.hidden());
-                if hidden {
-                    self.beacon(true);
-                }
-            },
-        );
-        let callback = on_hide.as_ref().unchecked_ref();
-        let _ = window.add_event_listener_with_callback("pagehide", callback);
-        if let Some(document) = window.document() {
-            let _ = document.add_event_listener_with_callback("visibilitychange", callback);
-        }
-        // The widget lives as long as the page.
-        on_hide.forget();
+    let saved = load_saved(&site.id, host.is_some());
+    let widget = Widget {
+        chat: RwSignal::new(Chat::restore(Arc::clone(&site), &random_id("v"), saved)),
+        conn: RwSignal::new(Conn::Idle),
+        page: RwSignal::new(query.page.clone()),
+        effects: carry_out,
+    };
+    let standalone = host.is_none();
+    host::adopt(host);
+    host::listen(widget);
+    let appearance = &site.appearance;
+    let side = match appearance.position {
+        baton_core::config::raw::Position::BottomLeft => "left",
+        baton_core::config::raw::Position::BottomRight => "right",
+    };
+    host::post(&serde_json::json!({"type": "theme", "accent": appearance.accent}));
+    host::post(&serde_json::json!({"type": "position", "position": side}));
+    host::post(&serde_json::json!({"type": "title", "title": appearance.title}));
+    host::post(&serde_json::json!({"type": "ready"}));
+    if standalone {
+        widget.open_panel();
     }
+    report_on_leaving(widget);
+    widget.sync();
+    widget
+}
 
-    /// Sends the outcome beacon the chat has for now, if any (see [`Chat::take_beacon`]).
-    fn beacon(self, leaving: bool) {
-        let body = self
-            .chat
-            .try_update_untracked(|chat| chat.take_beacon(leaving))
-            .flatten();
-        let Some(body) = body else { return };
-        let sent = web_sys::window().and_then(|w| {
-            w.navigator()
-                .send_beacon_with_opt_str("/api/outcome", Some(&body))
-                .ok()
-        });
-        if sent != Some(true) {
-            warn("Baton: the browser refused the outcome report");
-        }
-    }
-
-    /// Changes the chat with `change`, sends the frame it returns (if any), then syncs.
-    pub fn act(self, change: impl FnOnce(&mut Chat, Millis) -> Option<VisitorFrame>) {
-        let mut frame = None;
-        self.chat.update(|chat| frame = change(chat, now()));
-        if let Some(frame) = frame {
-            link::send(&Wire::encode(&frame));
-        }
-        self.sync();
-    }
-
-    /// The panel opened: the bot greets (once per conversation).
-    pub fn open_panel(self) {
-        let page = self.page.get_untracked();
-        self.act(|chat, now| {
-            chat.open(page, now);
-            None
-        });
-        panel::focus_input();
-    }
-
-    /// The visitor closed the panel (the conversation goes on); the loader hides it.
-    pub fn close_panel(self) {
-        host::post(&serde_json::json!({"type": "close"}));
-    }
-
-    /// The host page identified the visitor.
-    pub fn identify(self, attributes: BTreeMap<String, serde_json::Value>, token: Option<String>) {
-        self.act(|chat, now| {
-            chat.identify(attributes, token, now);
-            None
-        });
-    }
-
-    /// The host page moved to another page.
-    pub fn track(self, page: String) {
-        self.page.set(Some(page.clone()));
-        self.act(|chat, now| {
-            chat.page(page, now);
-            None
-        });
-    }
-
-    /// Carries out what the chat asks for after a change.
-    pub fn sync(self) {
-        self.beacon(false);
-        self.chat
-            .with_untracked(|chat| save(chat.site(), chat.saved()));
-        let notices = self
-            .chat
-            .try_update_untracked(Chat::take_notices)
-            .unwrap_or_default();
-        for notice in notices {
-            host::notice(notice);
-        }
-        if self.chat.with_untracked(Chat::wants_socket) {
-            if link::is_open() {
-                let later = self
-                    .chat
-                    .try_update_untracked(Chat::take_later)
-                    .unwrap_or_default();
-                for frame in &later {
-                    link::send(frame);
-                }
-                if !later.is_empty() {
-                    self.chat
-                        .with_untracked(|chat| save(chat.site(), chat.saved()));
-                }
-            } else {
-                link::ensure(self);
+/// Sends the `open` outcome beacon whenever the page hides mid-conversation (closed, left,
+/// or put in the background, where a phone may discard it), so a conversation the visitor
+/// walks away from is counted as abandoned rather than lost.
+fn report_on_leaving(widget: Widget) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_hide = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |event: web_sys::Event| {
+            let hidden = event.type_() == "pagehide"
+                || web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_none_or(|d| d.hidden());
+            if hidden && let Some(body) = widget.chat.try_update_untracked(Chat::leaving).flatten()
+            {
+                beacon(&body);
             }
-        }
-        if let Some(request) = self.chat.try_update_untracked(Chat::take_fetch).flatten() {
-            spawn_local(async move {
+        },
+    );
+    let callback = on_hide.as_ref().unchecked_ref();
+    let _ = window.add_event_listener_with_callback("pagehide", callback);
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", callback);
+    }
+    // The widget lives as long as the page.
+    on_hide.forget();
+}
+
+/// Carries out what the chat asks for after a change, in the order it asks (see
+/// `chat/effect.rs` for why the order is what it is).
+fn carry_out(widget: Widget) {
+    while let Some(effect) = widget.chat.try_update_untracked(Chat::poll).flatten() {
+        match effect {
+            Effect::Beacon(body) => beacon(&body),
+            Effect::Save => widget
+                .chat
+                .with_untracked(|chat| save(chat.site(), chat.saved())),
+            Effect::Notify(notice) => host::notice(notice),
+            Effect::Send(frame) => {
+                link::send(&frame);
+            }
+            Effect::Connect => link::ensure(widget),
+            Effect::Fetch(request) => spawn_local(async move {
                 let id = request.id;
                 let outcome = call_site_api(&request).await;
-                self.act(|chat, now| {
-                    chat.fetched(id, outcome, now);
-                    None
+                widget.act(|chat, now| chat.fetched(id, outcome, now));
+            }),
+            Effect::WakeAt(at) => {
+                let handle = at.and_then(|at| {
+                    set_timeout_with_handle(
+                        move || widget.act(Chat::tick),
+                        Duration::from_millis(at.saturating_sub(now())),
+                    )
+                    .ok()
                 });
-            });
-        }
-        self.schedule();
-        if self.chat.with_untracked(Chat::agent_typing) {
-            let handle = set_timeout_with_handle(
-                move || self.chat.update(Chat::stop_typing),
-                Duration::from_secs(5),
-            )
-            .ok();
-            TYPING.with(|t| {
-                if let Some(old) = t.replace(handle) {
-                    old.clear();
-                }
-            });
-        }
-    }
-
-    /// One timer for the earliest wake-up the engine asked for.
-    fn schedule(self) {
-        let next = self.chat.with_untracked(Chat::next_wake);
-        let handle = next.and_then(|at| {
-            let wait = at.saturating_sub(now());
-            set_timeout_with_handle(
-                move || {
-                    self.act(|chat, now| {
-                        chat.tick(now);
-                        None
-                    })
-                },
-                Duration::from_millis(wait),
-            )
-            .ok()
-        });
-        TIMER.with(|t| {
-            if let Some(old) = t.replace(handle) {
-                old.clear();
+                replace_timer(&TIMER, handle);
             }
-        });
+            Effect::AgentTyping => {
+                let handle = set_timeout_with_handle(
+                    move || widget.chat.update(Chat::stop_typing),
+                    Duration::from_secs(5),
+                )
+                .ok();
+                replace_timer(&TYPING, handle);
+            }
+        }
     }
 }
 
-/// Ms since the Unix epoch.
-pub fn now() -> Millis {
-    js_sys::Date::now() as Millis
+/// Sets `timer` to `handle`, clearing the one it held.
+fn replace_timer(
+    timer: &'static std::thread::LocalKey<RefCell<Option<TimeoutHandle>>>,
+    handle: Option<TimeoutHandle>,
+) {
+    timer.with(|t| {
+        if let Some(old) = t.replace(handle) {
+            old.clear();
+        }
+    });
 }
 
-/// A fresh random id with a prefix, e.g. `m-k2j4…`.
-pub fn random_id(prefix: &str) -> String {
-    let a = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-    let b = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-    format!("{prefix}-{a:x}{b:x}")
-}
-
-/// Writes to the browser console (never message text: only reasons).
-pub fn warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(message));
+/// Sends an outcome report to `/api/outcome` as a beacon (it survives the page going away).
+fn beacon(body: &str) {
+    let sent = web_sys::window().and_then(|w| {
+        w.navigator()
+            .send_beacon_with_opt_str("/api/outcome", Some(body))
+            .ok()
+    });
+    if sent != Some(true) {
+        warn("Baton: the browser refused the outcome report");
+    }
 }
 
 /// Where the conversation is kept. Embedded, the host page keeps it in its own (first-party)

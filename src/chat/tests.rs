@@ -1,3 +1,5 @@
+use baton_core::protocol::ServerToVisitor;
+
 use super::*;
 
 const START: Millis = 1_767_225_600_000;
@@ -16,17 +18,66 @@ fn fresh() -> Chat {
     chat
 }
 
-/// What a socket opening now would send, decoded (the widget itself only encodes).
-fn on_open(chat: &mut Chat) -> Vec<VisitorFrame> {
-    chat.on_open()
-        .iter()
-        .map(|wire| {
-            match serde_json::from_str::<baton_core::protocol::Frame<VisitorFrame>>(wire.text()) {
-                Ok(frame) => frame.body,
-                Err(e) => panic!("an encoded frame parses ({e}): {}", wire.text()),
-            }
+/// Everything the chat asks for now, in order, as the shell's loop takes it.
+fn effects(chat: &mut Chat) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    while let Some(effect) = chat.poll() {
+        effects.push(effect);
+        assert!(effects.len() < 100, "poll ends: {effects:?}");
+    }
+    effects
+}
+
+/// A frame as the server reads it (the widget itself only encodes).
+fn decode(wire: &Wire) -> VisitorFrame {
+    match serde_json::from_str::<baton_core::protocol::Frame<VisitorFrame>>(wire.text()) {
+        Ok(frame) => frame.body,
+        Err(e) => panic!("an encoded frame parses ({e}): {}", wire.text()),
+    }
+}
+
+/// The frames among the effects the chat asks for now.
+fn wires(chat: &mut Chat) -> Vec<Wire> {
+    effects(chat)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Send(wire) => Some(wire),
+            _ => None,
         })
         .collect()
+}
+
+/// What a socket opening now sends, decoded.
+fn on_open(chat: &mut Chat) -> Vec<VisitorFrame> {
+    chat.on_open();
+    wires(chat).iter().map(decode).collect()
+}
+
+/// The site API call the chat asks for now, if any.
+fn fetch(chat: &mut Chat) -> Option<FetchRequest> {
+    effects(chat).into_iter().find_map(|e| match e {
+        Effect::Fetch(request) => Some(request),
+        _ => None,
+    })
+}
+
+/// What the host page hears now.
+fn notices(chat: &mut Chat) -> Vec<Notice> {
+    effects(chat)
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Notify(notice) => Some(notice),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The outcome beacon the chat sends now (while the page stays), if any.
+fn beacon(chat: &mut Chat) -> Option<String> {
+    effects(chat).into_iter().find_map(|e| match e {
+        Effect::Beacon(body) => Some(body),
+        _ => None,
+    })
 }
 
 fn texts(chat: &Chat) -> Vec<String> {
@@ -78,11 +129,12 @@ fn order_status_asks_validates_and_looks_up() {
             .is_some_and(|t| t.contains("two letters"))
     );
     chat.say("AB123456", "m2".into(), START + 3_000);
-    let fetch = chat.take_fetch().expect("a lookup is asked for");
-    assert_eq!(fetch.url, "/demo/api/orders/AB123456");
-    assert!(chat.take_fetch().is_none(), "handed out once");
+    let request = fetch(&mut chat).expect("a lookup is asked for");
+    assert_eq!(request.url, "/demo/api/orders/AB123456");
+    chat.page("/cart".into(), START + 3_100);
+    assert!(fetch(&mut chat).is_none(), "handed out once");
     chat.fetched(
-        fetch.id,
+        request.id,
         Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
         START + 3_500,
     );
@@ -104,10 +156,14 @@ fn a_reload_rebuilds_the_same_conversation() {
     let mut again = Chat::restore(site(), "v-test", saved);
     assert_eq!(again.shown(), before);
     // The password reset call was in flight: the rebuilt chat asks for it again.
-    assert!(again.take_fetch().is_some());
+    let asked = effects(&mut again);
     assert!(
-        again.take_notices().is_empty(),
-        "nothing is announced twice"
+        asked.iter().any(|e| matches!(e, Effect::Fetch(_))),
+        "{asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|e| matches!(e, Effect::Notify(_))),
+        "nothing is announced twice: {asked:?}"
     );
 }
 
@@ -115,11 +171,14 @@ fn a_reload_rebuilds_the_same_conversation() {
 fn a_reload_before_the_welcome_sends_the_same_handoff_again() {
     let mut chat = handed_over();
     chat.leave_email("vera@example.com");
-    let first = chat.on_open();
     let saved = serde_json::to_string(chat.saved()).expect("serialises");
+    chat.on_open();
+    let first = wires(&mut chat);
     let saved: Saved = serde_json::from_str(&saved).expect("reads back");
     let mut again = Chat::restore(site(), "v-test", saved);
-    let resent = again.on_open();
+    effects(&mut again);
+    again.on_open();
+    let resent = wires(&mut again);
     // The same handoff frame, byte for byte (same id: the server makes no second ticket).
     assert_eq!(resent.get(1), first.get(1));
     assert!(resent[1].text().contains(r#""type":"handoff""#));
@@ -149,24 +208,29 @@ fn a_card_number_never_leaves_in_a_frame() {
         START + 1_000,
     );
     chat.say("can I talk to a human please", "m2".into(), START + 2_000);
-    let frames: Vec<String> = chat.on_open().iter().map(|w| w.text().to_owned()).collect();
+    chat.on_open();
+    let frames: Vec<String> = wires(&mut chat)
+        .iter()
+        .map(|w| w.text().to_owned())
+        .collect();
     let frames = frames.join("\n");
     assert!(
         frames.contains("was charged"),
         "the handoff carries the message: {frames}"
     );
     assert!(!frames.contains("4111"), "{frames}");
-    let frame = chat
-        .say("card 4111111111111111", "m3".into(), START + 3_000)
-        .expect("sent after the handover");
-    let json = serde_json::to_string(&frame).expect("serialises");
-    assert!(!json.contains("4111111111111111"), "{json}");
+    chat.say("card 4111111111111111", "m3".into(), START + 3_000);
+    let sent = wires(&mut chat);
+    assert_eq!(sent.len(), 1, "sent after the handover: {sent:?}");
+    assert!(!sent[0].text().contains("4111111111111111"), "{sent:?}");
+    let saved = serde_json::to_string(chat.saved()).expect("serialises");
+    assert!(!saved.contains("4111111111111111"), "nor in the outbox");
 }
 
 #[test]
 fn the_handover_carries_the_transcript_and_reason() {
     let mut chat = handed_over();
-    let notices = chat.take_notices();
+    let notices = notices(&mut chat);
     assert!(
         notices
             .iter()
@@ -299,9 +363,9 @@ fn a_sensitive_keyword_hands_over() {
 fn finish_order_status(chat: &mut Chat) {
     chat.choose(0, START + 1_000);
     chat.say("AB123456", "m1".into(), START + 2_000);
-    let fetch = chat.take_fetch().expect("a lookup");
+    let request = fetch(chat).expect("a lookup");
     chat.fetched(
-        fetch.id,
+        request.id,
         Ok(serde_json::json!({"status": "shipped", "eta": "Friday"})),
         START + 2_500,
     );
@@ -311,12 +375,8 @@ fn finish_order_status(chat: &mut Chat) {
 #[test]
 fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
     let mut chat = fresh();
-    assert_eq!(
-        chat.take_beacon(false),
-        None,
-        "nothing to say while chatting"
-    );
-    let open = chat.take_beacon(true).expect("leaving mid-conversation");
+    assert_eq!(beacon(&mut chat), None, "nothing to say while chatting");
+    let open = chat.leaving().expect("leaving mid-conversation");
     let report: OutcomeReport = serde_json::from_str(&open).expect("a report");
     assert_eq!(report.outcome, Outcome::Open);
     assert_eq!(
@@ -325,12 +385,13 @@ fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
     );
 
     finish_order_status(&mut chat);
-    let done = chat.take_beacon(false).expect("the journey ended");
+    let done = beacon(&mut chat).expect("the journey ended");
     let report: OutcomeReport = serde_json::from_str(&done).expect("a report");
     assert_eq!(report.outcome, Outcome::Resolved);
     assert!(!report.transcript.is_empty());
-    assert_eq!(chat.take_beacon(false), None, "sent once");
-    assert_eq!(chat.take_beacon(true), None, "and not again on leaving");
+    chat.page("/cart".into(), START + 4_000);
+    assert_eq!(beacon(&mut chat), None, "sent once");
+    assert_eq!(chat.leaving(), None, "and not again on leaving");
     let reloaded = Chat::restore(site(), "other", chat.saved().clone());
     assert!(reloaded.saved().resolved_sent, "a reload remembers it went");
 }
@@ -344,17 +405,17 @@ fn a_journey_that_asks_for_a_rating_sends_it_with_the_beacon_once() {
         chat.wants_bot_rating(),
         "the demo's goodbye asks for a rating"
     );
-    let first = chat.take_beacon(false).expect("resolved");
+    let first = beacon(&mut chat).expect("resolved");
     let report: OutcomeReport = serde_json::from_str(&first).expect("a report");
     assert_eq!(report.csat, None);
     assert!(!chat.rate(9, None, "c1".into()), "1 to 5 only");
     assert!(chat.rate(4, Some("  ".into()), "c1".into()));
     assert!(!chat.wants_bot_rating() && chat.bot_rated());
-    let rated = chat.take_beacon(false).expect("again, with the rating");
+    let rated = beacon(&mut chat).expect("again, with the rating");
     let report: OutcomeReport = serde_json::from_str(&rated).expect("a report");
     assert_eq!((report.csat, report.csat_comment), (Some(4), None));
     assert!(!chat.rate(5, None, "c2".into()), "once");
-    assert_eq!(chat.take_beacon(false), None);
+    assert_eq!(beacon(&mut chat), None);
     let reloaded = Chat::restore(site(), "other", chat.saved().clone());
     assert!(reloaded.bot_rated() && !reloaded.wants_bot_rating());
 }
@@ -362,6 +423,197 @@ fn a_journey_that_asks_for_a_rating_sends_it_with_the_beacon_once() {
 #[test]
 fn a_handed_over_chat_sends_no_beacon() {
     let mut chat = handed_over();
-    assert_eq!(chat.take_beacon(true), None);
-    assert_eq!(chat.take_beacon(false), None);
+    assert_eq!(chat.leaving(), None);
+    assert_eq!(beacon(&mut chat), None);
+}
+
+#[test]
+fn poll_hands_out_what_the_visitor_notices_in_order_then_nothing() {
+    let mut chat = Chat::restore(site(), "v-test", Saved::default());
+    // Restored: save the fresh record (its visitor id), set the timers, nothing else.
+    assert_eq!(effects(&mut chat), vec![Effect::Save, Effect::WakeAt(None)]);
+    chat.open(None, START);
+    let greeting = |text: &str| {
+        Effect::Notify(Notice::Message {
+            from: Author::Bot,
+            text: text.into(),
+        })
+    };
+    assert_eq!(
+        effects(&mut chat),
+        vec![
+            Effect::Save,
+            greeting("Hi! I'm the Demo Shop assistant."),
+            greeting("What can I help you with?"),
+            // The demo's "taking a while" trigger: just past ten minutes after the start.
+            Effect::WakeAt(Some(START + 600_001)),
+        ]
+    );
+    assert_eq!(chat.poll(), None);
+    assert_eq!(
+        chat.poll(),
+        None,
+        "and nothing more until something happens"
+    );
+}
+
+#[test]
+fn a_handover_is_saved_before_the_host_page_hears_of_it_then_the_socket_opens() {
+    let mut chat = fresh();
+    effects(&mut chat);
+    chat.say("can I talk to a human please", "m1".into(), START + 1_000);
+    let asked = effects(&mut chat);
+    assert_eq!(asked.first(), Some(&Effect::Save), "{asked:?}");
+    let escalate = asked
+        .iter()
+        .position(|e| matches!(e, Effect::Notify(Notice::Escalate(_))));
+    let connect = asked.iter().position(|e| *e == Effect::Connect);
+    assert!(
+        matches!((escalate, connect), (Some(e), Some(c)) if e < c),
+        "{asked:?}"
+    );
+    assert_eq!(
+        asked.last(),
+        Some(&Effect::WakeAt(None)),
+        "no bot timers after the handover"
+    );
+    // Connecting: asked again after each change until the socket opens, then not.
+    chat.page("/cart".into(), START + 2_000);
+    assert!(effects(&mut chat).contains(&Effect::Connect));
+    chat.on_open();
+    chat.page("/help".into(), START + 3_000);
+    assert!(!effects(&mut chat).contains(&Effect::Connect));
+    chat.on_close();
+    chat.page("/".into(), START + 4_000);
+    assert!(effects(&mut chat).contains(&Effect::Connect));
+}
+
+#[test]
+fn frames_go_out_in_order_and_one_taken_from_later_is_saved_after() {
+    let mut chat = handed_over();
+    assert!(chat.leave_email("vera@example.com"));
+    effects(&mut chat);
+    chat.say("are you there?", "m2".into(), START + 2_000);
+    assert!(
+        wires(&mut chat).is_empty(),
+        "not connected: the message waits in the outbox"
+    );
+    chat.on_open();
+    let asked = effects(&mut chat);
+    let kinds: Vec<&str> = asked
+        .iter()
+        .map(|e| match e {
+            Effect::Save => "save",
+            Effect::Send(wire) => match decode(wire) {
+                VisitorFrame::Hello { .. } => "hello",
+                VisitorFrame::Handoff { .. } => "handoff",
+                VisitorFrame::Message { .. } => "message",
+                VisitorFrame::LeaveEmail { .. } => "email",
+                _ => "other frame",
+            },
+            Effect::WakeAt(_) => "wake",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "save", "hello", "handoff", "message", "email", "save", "wake"
+        ]
+    );
+    assert!(
+        chat.handover().is_some_and(|h| h.later.is_empty()),
+        "the saved record no longer holds the email frame"
+    );
+    // Connected, a message goes at once (and stays in the outbox until acknowledged).
+    chat.say("hello?", "m3".into(), START + 3_000);
+    let sent: Vec<VisitorFrame> = wires(&mut chat).iter().map(decode).collect();
+    assert!(
+        matches!(&sent[..], [VisitorFrame::Message { id, .. }] if id == "m3"),
+        "{sent:?}"
+    );
+    assert!(chat.handover().is_some_and(|h| h.outbox.len() == 2));
+}
+
+#[test]
+fn the_resolved_beacon_is_saved_with_the_record_that_it_went() {
+    let mut chat = fresh();
+    finish_order_status(&mut chat);
+    let asked = effects(&mut chat);
+    assert!(
+        matches!(&asked[..], [Effect::Beacon(_), Effect::Save, ..]),
+        "{asked:?}"
+    );
+    assert!(chat.saved().resolved_sent);
+}
+
+/// Something that happens to a chat, for tests that go through many.
+type Change = &'static dyn Fn(&mut Chat);
+
+#[test]
+fn every_change_is_saved() {
+    let mut chat = fresh();
+    let changes: [(&str, Change); 8] = [
+        ("open", &|c| c.open(None, START + 10)),
+        ("say", &|c| c.say("hello", "m1".into(), START + 20)),
+        ("choose", &|c| c.choose(0, START + 30)),
+        ("identify", &|c| {
+            c.identify(BTreeMap::new(), Some("t".into()), START + 40);
+        }),
+        ("page", &|c| c.page("/cart".into(), START + 50)),
+        ("tick", &|c| c.tick(START + 60)),
+        ("fetched", &|c| c.fetched(7, Err("down".into()), START + 70)),
+        ("say after the handover", &|c| {
+            c.say("a human please", "m2".into(), START + 80);
+        }),
+    ];
+    for (what, change) in changes {
+        effects(&mut chat);
+        change(&mut chat);
+        assert!(effects(&mut chat).contains(&Effect::Save), "{what}");
+    }
+    let live: [(&str, Change); 4] = [
+        ("a frame", &|c| c.on_frame(ServerToVisitor::Closed)),
+        ("a rating", &|c| {
+            c.rate(5, None, "c1".into());
+        }),
+        ("an email", &|c| {
+            c.leave_email("vera@example.com");
+        }),
+        ("the socket opening", &|c| c.on_open()),
+    ];
+    for (what, change) in live {
+        effects(&mut chat);
+        change(&mut chat);
+        assert!(effects(&mut chat).contains(&Effect::Save), "{what}");
+    }
+}
+
+#[test]
+fn the_typing_indicator_goes_both_ways_without_flooding() {
+    let mut chat = handed_over();
+    chat.on_open();
+    chat.on_frame(ServerToVisitor::AgentJoined { name: "Ana".into() });
+    effects(&mut chat);
+    chat.on_frame(ServerToVisitor::Typing);
+    assert!(effects(&mut chat).contains(&Effect::AgentTyping));
+    chat.stop_typing();
+    chat.page("/cart".into(), START + 2_000);
+    assert!(!effects(&mut chat).contains(&Effect::AgentTyping));
+
+    let typing_frames = |chat: &mut Chat| {
+        wires(chat)
+            .iter()
+            .filter(|w| decode(w) == VisitorFrame::Typing)
+            .count()
+    };
+    chat.typing(START + 10_000);
+    assert_eq!(typing_frames(&mut chat), 1);
+    chat.typing(START + 11_000);
+    assert_eq!(typing_frames(&mut chat), 0, "at most one every 2 s");
+    chat.typing(START + 12_500);
+    assert_eq!(typing_frames(&mut chat), 1);
+    chat.on_close();
+    chat.typing(START + 20_000);
+    assert_eq!(typing_frames(&mut chat), 0, "nothing to send it on");
 }

@@ -1,0 +1,198 @@
+//! The conversation with a person, from the handover on: the socket's frames both ways and
+//! what the visitor sends the team (messages typed, an email address left).
+
+use baton_core::Millis;
+use baton_core::protocol::{ServerToVisitor, VisitorFrame};
+
+use super::{Chat, Line, Notice, Stage, Wire, system};
+
+impl Chat {
+    /// The visitor is typing in a live chat: a `typing` frame for the agent, at most one
+    /// every 2 s.
+    pub fn typing(&mut self, now: Millis) {
+        let live = self
+            .saved
+            .handover
+            .as_ref()
+            .is_some_and(|h| matches!(h.stage, Stage::Live { .. }));
+        if live && now.saturating_sub(self.typing_sent) > 2_000 {
+            self.typing_sent = now;
+            if self.connected {
+                self.outgoing.push_back(Wire::encode(&VisitorFrame::Typing));
+            }
+        }
+    }
+
+    /// Whether the chat needs its socket: from the handover on.
+    pub fn wants_socket(&self) -> bool {
+        self.saved
+            .handover
+            .as_ref()
+            .is_some_and(|h| h.stage != Stage::Lost)
+    }
+
+    /// The socket opened. [`Chat::poll`] then hands out `hello`, the handoff if it was never
+    /// acknowledged, then everything still unacknowledged, in that order, before anything sent
+    /// later.
+    pub fn on_open(&mut self) {
+        self.changed();
+        self.connected = true;
+        let site = self.conversation.site().id.clone();
+        let Some(handover) = &mut self.saved.handover else {
+            return;
+        };
+        // Anything queued for the socket before this one opened is in the outbox anyway.
+        self.outgoing.clear();
+        self.outgoing.push_back(Wire::encode(&VisitorFrame::Hello {
+            site,
+            resume: handover.resume.clone(),
+            last_seq: handover.last_seq,
+        }));
+        if handover.resume.is_none()
+            && let Some(handoff) = &handover.handoff
+        {
+            self.outgoing.push_back(handoff.clone());
+        }
+        self.outgoing.extend(handover.outbox.iter().map(|o| {
+            Wire::encode(&VisitorFrame::Message {
+                id: o.id.clone(),
+                text: o.text.clone(),
+            })
+        }));
+    }
+
+    /// The socket closed; frames not handed out yet are dropped (the outbox and
+    /// [`Handover::later`] keep what matters for the next [`Chat::on_open`]).
+    pub fn on_close(&mut self) {
+        self.connected = false;
+        self.outgoing.clear();
+    }
+
+    /// A frame from the server.
+    pub fn on_frame(&mut self, frame: ServerToVisitor) {
+        self.changed();
+        let Some(handover) = &mut self.saved.handover else {
+            return;
+        };
+        match frame {
+            ServerToVisitor::Welcome { resume, .. } => {
+                handover.resume = Some(resume);
+                handover.handoff = None;
+                if handover.stage == Stage::Handing {
+                    handover.stage = Stage::Queued { position: 1 };
+                }
+            }
+            ServerToVisitor::Queued {
+                position,
+                agents_online,
+            } => {
+                if matches!(handover.stage, Stage::Handing | Stage::Queued { .. }) {
+                    handover.stage = if agents_online {
+                        Stage::Queued { position }
+                    } else {
+                        Stage::Offline
+                    };
+                }
+            }
+            ServerToVisitor::AgentJoined { name } => {
+                let joined = format!("{name} joined the chat.");
+                if handover.stage
+                    != (Stage::Live {
+                        agent: name.clone(),
+                    })
+                {
+                    handover.lines.push(system(joined));
+                }
+                handover.stage = Stage::Live { agent: name };
+            }
+            ServerToVisitor::Message {
+                seq,
+                from,
+                text,
+                id,
+                ..
+            } => {
+                if seq <= handover.last_seq {
+                    return;
+                }
+                handover.last_seq = seq;
+                if let Some(id) = id.as_deref()
+                    && let Some(line) = handover
+                        .lines
+                        .iter_mut()
+                        .find(|l| l.seq.is_none() && l.id.as_deref() == Some(id))
+                {
+                    line.seq = Some(seq);
+                    handover.outbox.retain(|o| o.id != id);
+                    return;
+                }
+                self.agent_typing = false;
+                self.notices.push_back(Notice::Message {
+                    from,
+                    text: text.clone(),
+                });
+                handover.lines.push(Line {
+                    from,
+                    text,
+                    seq: Some(seq),
+                    id,
+                });
+            }
+            ServerToVisitor::Typing => self.agent_typing = true,
+            ServerToVisitor::AgentLeft => {
+                handover.lines.push(system(
+                    "You are back in the queue for the next person.".into(),
+                ));
+                handover.stage = Stage::Queued { position: 1 };
+            }
+            ServerToVisitor::Closed => {
+                if handover.stage != Stage::Closed {
+                    handover.lines.push(system("The chat was closed.".into()));
+                }
+                handover.stage = Stage::Closed;
+                self.agent_typing = false;
+            }
+            ServerToVisitor::Error { code, message } => match code.as_str() {
+                "unknown_conversation" => {
+                    handover.lines.push(system(
+                        "This conversation can no longer be continued. Start a new one any time."
+                            .into(),
+                    ));
+                    handover.stage = Stage::Lost;
+                }
+                // Not stored: the outbox sends it again on the next connection.
+                "internal" => {}
+                _ => handover.lines.push(system(message)),
+            },
+        }
+    }
+
+    /// The visitor left an email address while nobody could answer; `false` if it does not
+    /// look like one (or one was left already). The frame waits in [`Handover::later`].
+    pub fn leave_email(&mut self, email: &str) -> bool {
+        self.changed();
+        let Some(handover) = self.saved.handover.as_mut() else {
+            return false;
+        };
+        let email = email.trim();
+        if handover.email_left || !plausible_email(email) {
+            return false;
+        }
+        handover.email_left = true;
+        handover.lines.push(system(format!(
+            "Thanks — we will reply to {email} as soon as someone is available."
+        )));
+        handover.later.push(Wire::encode(&VisitorFrame::LeaveEmail {
+            email: email.to_owned(),
+        }));
+        true
+    }
+}
+
+/// The same rule the server applies: something@domain.tld, at most 254 bytes.
+fn plausible_email(email: &str) -> bool {
+    email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+}
