@@ -24,7 +24,7 @@ async function sizes(server) {
   // As served: the server drops indentation and comment lines.
   const loader = Buffer.from(await (await fetch(server.url + '/baton.js')).arrayBuffer());
   rows.push(['loader `/baton.js` (budget 3 KB brotli)', loader.length, brotli(loader)]);
-  const dist = join(ROOT, 'widget/dist');
+  const dist = join(ROOT, 'dist');
   let total = 0;
   for (const ext of ['.wasm', '.js', '.css']) {
     const files = readdirSync(dist).filter((f) => f.endsWith(ext));

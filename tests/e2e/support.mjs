@@ -40,7 +40,7 @@ export async function startServer({
   const child = spawn(
     BATON,
     ['serve', '--addr', addr, '--data', data, '--config', configFile,
-      '--console', join(ROOT, 'crates/console/dist'), '--widget', join(ROOT, 'widget/dist'),
+      '--console', join(ROOT, 'crates/console/dist'), '--widget', join(ROOT, 'dist'),
       '--static', join(ROOT, 'static')],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );

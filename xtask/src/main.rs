@@ -260,13 +260,15 @@ fn build_console() -> Result {
     trunk_build("crates/console", &[])
 }
 
-/// Builds the visitor widget (release, wasm-opt 132) into widget/dist. The root release
-/// profile is the server's, so the size settings come in through the environment; they
-/// equal the console's profile, so both builds share their compiled dependencies.
+/// Builds the visitor widget (release, wasm-opt 132) from the repository root (its
+/// Trunk.toml and index.html sit beside the root Cargo.toml, the widget package) into dist.
+/// The root release profile is the server's, so the size settings come in through the
+/// environment; they equal the console's profile, so both builds share their compiled
+/// dependencies.
 fn build_widget() -> Result {
     step("visitor widget: trunk build --release");
     run("cargo", &["fetch"])?;
-    trunk_build("widget", WIDGET_PROFILE)
+    trunk_build(".", WIDGET_PROFILE)
 }
 
 /// The widget's release settings: built for size (the root release profile stays tuned for
@@ -357,7 +359,7 @@ fn demo(args: &[String]) -> Result {
         "--static".to_owned(),
         "static".to_owned(),
         "--widget".to_owned(),
-        "widget/dist".to_owned(),
+        "dist".to_owned(),
         "--jwt-secret-file".to_owned(),
         secret.to_string_lossy().into_owned(),
     ];
