@@ -108,22 +108,12 @@ fn test() -> Result {
     setup_browser()?;
     step("cargo fmt --check");
     run("cargo", &["fmt", "--all", "--", "--check"])?;
-    run(
-        "cargo",
-        &["fmt", "--manifest-path", CONSOLE_MANIFEST, "--", "--check"],
-    )?;
     step("cargo clippy (warnings denied)");
     run("cargo", &clippy(&["--workspace", "--all-targets"]))?;
-    run_in_target(
-        "cargo",
-        &clippy(&["--manifest-path", CONSOLE_MANIFEST, "--all-targets"]),
-    )?;
     // The UI code of the console and the widget only exists for wasm32 (the widget's run
-    // also checks that baton-core builds there).
-    run_in_target(
-        "cargo",
-        &clippy(&["--manifest-path", CONSOLE_MANIFEST, "--target", WASM]),
-    )?;
+    // also checks that baton-core builds there without its default features, so it is a run
+    // of its own).
+    run("cargo", &clippy(&["-p", "baton-console", "--target", WASM]))?;
     run(
         "cargo",
         &clippy(&[
@@ -137,7 +127,6 @@ fn test() -> Result {
     )?;
     step("cargo test");
     run("cargo", &["test", "--workspace"])?;
-    run_in_target("cargo", &["test", "--manifest-path", CONSOLE_MANIFEST])?;
     build_console()?;
     build_widget()?;
     step("browser tests: headless Chromium against a real baton serve");
@@ -146,8 +135,6 @@ fn test() -> Result {
     println!("\nall checks passed");
     Ok(())
 }
-
-const CONSOLE_MANIFEST: &str = "crates/console/Cargo.toml";
 
 /// `cargo clippy {what} -- -D warnings`.
 fn clippy<'a>(what: &[&'a str]) -> Vec<&'a str> {
@@ -160,21 +147,6 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132.0.0";
 const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Runs with the workspace's target directory, for the console (its own workspace) too:
-/// one target dir, so two cores never build the same dependency twice.
-fn run_in_target(program: &str, args: &[&str]) -> Result {
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(root())
-        .env("CARGO_TARGET_DIR", root().join("target"))
-        .status()
-        .map_err(|e| format!("cannot start `{program}`: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| format!("`{program} {}` failed ({status})", args.join(" ")))
-}
 
 /// Whether `program --version` runs and mentions `version`.
 fn has_version(program: &str, version: &str) -> bool {
@@ -256,43 +228,36 @@ fn setup_browser() -> Result {
 /// Builds the agent workspace (release, wasm-opt 132) into crates/console/dist.
 fn build_console() -> Result {
     step("agent workspace: trunk build --release");
-    run_in_target("cargo", &["fetch", "--manifest-path", CONSOLE_MANIFEST])?;
-    trunk_build("crates/console", &[])
+    run("cargo", &["fetch"])?;
+    trunk_build("crates/console")
 }
 
 /// Builds the visitor widget (release, wasm-opt 132) from the repository root (its
 /// Trunk.toml and index.html sit beside the root Cargo.toml, the widget package) into dist.
-/// The root release profile is the server's, so the size settings come in through the
-/// environment; they equal the console's profile, so both builds share their compiled
-/// dependencies.
 fn build_widget() -> Result {
     step("visitor widget: trunk build --release");
     run("cargo", &["fetch"])?;
-    trunk_build(".", WIDGET_PROFILE)
+    trunk_build(".")
 }
 
-/// The widget's release settings: built for size (the root release profile stays tuned for
-/// the server; `baton-text` is built for speed by a package override in Cargo.toml).
-const WIDGET_PROFILE: &[(&str, &str)] = &[
-    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z"),
-    ("CARGO_PROFILE_RELEASE_LTO", "true"),
-    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"),
-    ("CARGO_PROFILE_RELEASE_PANIC", "abort"),
-];
+/// The cargo profile of every web build: built for size (the root release profile stays tuned
+/// for the server; `baton-text` is built for speed by a package override), in Cargo.toml.
+const WASM_PROFILE: &str = "wasm-release";
 
-fn trunk_build(dir: &str, env: &[(&str, &str)]) -> Result {
+/// `trunk build --release` in `dir` with the [`WASM_PROFILE`] (`--release` still has trunk
+/// run wasm-opt).
+fn trunk_build(dir: &str) -> Result {
     let path = format!(
         "{}:{}",
         binaryen_bin().display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let status = Command::new("trunk")
-        .args(["build", "--release"])
+        .args(["build", "--release", "--cargo-profile", WASM_PROFILE])
         .current_dir(root().join(dir))
         .env("PATH", path)
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         .env("CARGO_TARGET_DIR", root().join("target"))
-        .envs(env.iter().copied())
         .status()
         .map_err(|e| format!("cannot start trunk: {e}"))?;
     status
@@ -503,7 +468,7 @@ fn bench(extra: &[String]) -> Result {
     run("cargo", &["build", "-p", "baton-server", "--bin", "baton"])?;
     run("node", &["tests/bench/widget.mjs"])?;
     step("the escalation engine in the browser (wasm built like the widget)");
-    trunk_build("crates/wasm-bench", WIDGET_PROFILE)?;
+    trunk_build("crates/wasm-bench")?;
     run("node", &["tests/bench/wasm.mjs"])?;
     Ok(())
 }
