@@ -1,6 +1,7 @@
 //! Baton's agent workspace: log in, watch the queue, claim tickets, see why they escalated,
-//! reply. `state` and `format` are plain Rust (tested natively with `cargo test`); the rest
-//! exists only in the browser.
+//! reply. `state`, `format` and `explain` are plain Rust (tested natively with `cargo test`);
+//! the rest exists only in the browser: `app` composes the views, `ctx` is what they share
+//! (including the `socket` handle), `api` the browser around them.
 
 // Natively only the tests use the state; the UI that uses it is wasm32-only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
