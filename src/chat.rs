@@ -8,7 +8,7 @@
 //! Reloading rebuilds the engine by replaying the logged events at their original times:
 //! the engine is deterministic, so the same events give the same state.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use baton_core::Millis;
@@ -68,14 +68,14 @@ pub struct Chat {
     fetch_started: bool,
     choices: Vec<String>,
     agent_typing: bool,
-    notices: VecDeque<Notice>,
+    notices: Vec<Notice>,
     /// The journey ended at an `end` node that asks for a rating.
     end_asks_rating: bool,
     /// Whether the socket is open (between [`Chat::on_open`] and [`Chat::on_close`]).
     connected: bool,
     /// Frames to send on the open socket now, oldest first; not saved (what must survive a
     /// reload is in the outbox and [`Handover::later`]).
-    outgoing: VecDeque<Wire>,
+    outgoing: Vec<Wire>,
     /// When the visitor's last `typing` frame went (ms; 0: never).
     typing_sent: Millis,
     /// What [`Chat::poll`] still has to hand out since the last change.
@@ -106,10 +106,10 @@ impl Chat {
             fetch_started: false,
             choices: Vec::new(),
             agent_typing: false,
-            notices: VecDeque::new(),
+            notices: Vec::new(),
             end_asks_rating: false,
             connected: false,
-            outgoing: VecDeque::new(),
+            outgoing: Vec::new(),
             typing_sent: 0,
             due: Due::default(),
         };
@@ -168,7 +168,7 @@ impl Chat {
                 });
                 if self.connected {
                     let frame = VisitorFrame::Message { id, text: redacted };
-                    self.outgoing.push_back(Wire::encode(&frame));
+                    self.outgoing.push(Wire::encode(&frame));
                 }
             }
         }
@@ -405,7 +405,7 @@ impl Chat {
             match output {
                 Output::Say { text, choices } => {
                     self.choices = choices;
-                    self.notices.push_back(Notice::Message {
+                    self.notices.push(Notice::Message {
                         from: Author::Bot,
                         text,
                     });
@@ -434,7 +434,7 @@ impl Chat {
         let Some(handoff) = Handoff::of(&self.conversation, self.saved.token.clone()) else {
             return;
         };
-        self.notices.push_back(Notice::Escalate(reason.explain()));
+        self.notices.push(Notice::Escalate(reason.explain()));
         let last_seq = handoff.transcript.entries.len() as u64;
         let id = format!("h-{}-{now}", self.conversation.visitor());
         let frame = Wire::encode(&VisitorFrame::Handoff {

@@ -18,7 +18,7 @@ impl Chat {
         if live && now.saturating_sub(self.typing_sent) > 2_000 {
             self.typing_sent = now;
             if self.connected {
-                self.outgoing.push_back(Wire::encode(&VisitorFrame::Typing));
+                self.outgoing.push(Wire::encode(&VisitorFrame::Typing));
             }
         }
     }
@@ -43,7 +43,7 @@ impl Chat {
         };
         // Anything queued for the socket before this one opened is in the outbox anyway.
         self.outgoing.clear();
-        self.outgoing.push_back(Wire::encode(&VisitorFrame::Hello {
+        self.outgoing.push(Wire::encode(&VisitorFrame::Hello {
             site,
             resume: handover.resume.clone(),
             last_seq: handover.last_seq,
@@ -51,7 +51,7 @@ impl Chat {
         if handover.resume.is_none()
             && let Some(handoff) = &handover.handoff
         {
-            self.outgoing.push_back(handoff.clone());
+            self.outgoing.push(handoff.clone());
         }
         self.outgoing.extend(handover.outbox.iter().map(|o| {
             Wire::encode(&VisitorFrame::Message {
@@ -127,7 +127,7 @@ impl Chat {
                     return;
                 }
                 self.agent_typing = false;
-                self.notices.push_back(Notice::Message {
+                self.notices.push(Notice::Message {
                     from,
                     text: text.clone(),
                 });
