@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baton_core::conversation::FetchRequest;
+use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsCast;
 
 use crate::chat::{Chat, Effect, Saved};
 use crate::widget::{Boot, Conn, Widget, now, random_id, warn};
@@ -82,8 +82,7 @@ async fn load_site(site: &str) -> Result<baton_core::Site, String> {
         return Err("the page has no `site` parameter (check data-site on the script tag)".into());
     }
     let url = format!("/api/sites/{}/config", encode(site));
-    let response = fetch(&url, "GET", None).await?;
-    let text = response_text(response).await?;
+    let text = fetch(&url, false, None).await?;
     baton_core::config::compile(&text).map_err(|e| format!("the site config is invalid: {e}"))
 }
 
@@ -271,53 +270,36 @@ async fn call_site_api(request: &FetchRequest) -> Result<serde_json::Value, Stri
         .body
         .as_ref()
         .map(|b| serde_json::to_string(b).unwrap_or_default());
-    let method = match request.method {
-        baton_core::config::raw::Method::Post => "POST",
-        _ => "GET",
-    };
-    let response = fetch(&request.url, method, body.as_deref()).await?;
-    let text = response_text(response).await?;
+    let post = request.method == baton_core::config::raw::Method::Post;
+    let text = fetch(&request.url, post, body).await?;
     serde_json::from_str(&text).map_err(|e| format!("the answer is not JSON: {e}"))
 }
 
-async fn fetch(url: &str, method: &str, body: Option<&str>) -> Result<web_sys::Response, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
-        let headers = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(
-            &headers,
-            &JsValue::from_str("content-type"),
-            &JsValue::from_str("application/json"),
-        );
-        init.set_headers(&headers);
+/// The text of a successful answer to a GET (or a POST) of `url`, with `body` as JSON.
+async fn fetch(url: &str, post: bool, body: Option<String>) -> Result<String, String> {
+    let builder = if post {
+        Request::post(url)
+    } else {
+        Request::get(url)
+    };
+    let request = match body {
+        Some(body) => builder
+            .header("content-type", "application/json")
+            .body(body),
+        None => builder.build(),
     }
-    let request = web_sys::Request::new_with_str_and_init(url, &init)
-        .map_err(|_| format!("`{url}` is not a valid request"))?;
-    let response = JsFuture::from(window.fetch_with_request(&request))
+    .map_err(|_| format!("`{url}` is not a valid request"))?;
+    let response = request
+        .send()
         .await
         .map_err(|_| format!("could not reach {url}"))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| "fetch did not return a response".to_owned())?;
-    if response.ok() {
-        Ok(response)
-    } else {
-        Err(format!("{url} answered {}", response.status()))
+    if !response.ok() {
+        return Err(format!("{url} answered {}", response.status()));
     }
-}
-
-async fn response_text(response: web_sys::Response) -> Result<String, String> {
-    let promise = response
+    response
         .text()
-        .map_err(|_| "unreadable response".to_owned())?;
-    JsFuture::from(promise)
         .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| "unreadable response".to_owned())
+        .map_err(|_| "unreadable response".to_owned())
 }
 
 fn encode(component: &str) -> String {
