@@ -6,8 +6,11 @@
 //   TaskDuration (CDP Performance.getMetrics) with and without the script tag, median of runs;
 // - open → usable: launcher click until the greeting and the message box are in the panel,
 //   with the widget loaded on hover first (warm) and without (the click creates the iframe).
+//
+// `node tests/bench/widget.mjs --sizes [DIR]` prints only the widget's bytes, of DIR (default
+// dist/, the release build), without a server or a browser: for comparing two builds.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { ROOT, browser, hostSite, median, startServer } from '../e2e/support.mjs';
 
@@ -19,12 +22,9 @@ function brotli(bytes) {
 
 const kb = (n) => (n / 1024).toFixed(1);
 
-async function sizes(server) {
+/** The widget's wasm, JS and CSS in `dist`: rows of [name, raw, brotli] and the brotli total. */
+function widgetFiles(dist) {
   const rows = [];
-  // As served: the server drops indentation and comment lines.
-  const loader = Buffer.from(await (await fetch(server.url + '/baton.js')).arrayBuffer());
-  rows.push(['loader `/baton.js` (budget 3 KB brotli)', loader.length, brotli(loader)]);
-  const dist = join(ROOT, 'dist');
   let total = 0;
   for (const ext of ['.wasm', '.js', '.css']) {
     const files = readdirSync(dist).filter((f) => f.endsWith(ext));
@@ -35,11 +35,22 @@ async function sizes(server) {
       rows.push([`widget ${ext.slice(1)}`, bytes.length, compressed]);
     }
   }
+  return { rows, total };
+}
+
+function printSizes(rows, total) {
   console.log('| file | raw | brotli |\n|---|---|---|');
   for (const [name, raw, compressed] of rows) {
     console.log(`| ${name} | ${kb(raw)} KB | ${kb(compressed)} KB |`);
   }
-  console.log(`| widget total (wasm + js + css) | | **${kb(total)} KB** (budget 60 KB) |`);
+  console.log(`| widget total (wasm + js + css) | | **${kb(total)} KB** (${total} bytes; budget 60 KB) |`);
+}
+
+async function sizes(server) {
+  // As served: the server drops indentation and comment lines.
+  const loader = Buffer.from(await (await fetch(server.url + '/baton.js')).arrayBuffer());
+  const { rows, total } = widgetFiles(join(ROOT, 'dist'));
+  printSizes([['loader `/baton.js` (budget 3 KB brotli)', loader.length, brotli(loader)], ...rows], total);
 }
 
 async function taskDuration(chromium, url) {
@@ -161,4 +172,9 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv[2] === '--sizes') {
+  const { rows, total } = widgetFiles(resolve(process.argv[3] ?? join(ROOT, 'dist')));
+  printSizes(rows, total);
+} else {
+  await main();
+}
