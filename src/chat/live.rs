@@ -2,7 +2,7 @@
 //! what the visitor sends the team (messages typed, an email address left).
 
 use baton_core::Millis;
-use baton_core::protocol::{ServerToVisitor, VisitorFrame};
+use baton_core::protocol::{ErrorCode, ServerToVisitor, VisitorFrame};
 
 use super::{Chat, Line, Notice, Stage, Wire, system};
 
@@ -152,8 +152,8 @@ impl Chat {
                 handover.stage = Stage::Closed;
                 self.agent_typing = false;
             }
-            ServerToVisitor::Error { code, message } => match code.as_str() {
-                "unknown_conversation" => {
+            ServerToVisitor::Error { code, message } => match code {
+                ErrorCode::UnknownConversation => {
                     handover.lines.push(system(
                         "This conversation can no longer be continued. Start a new one any time."
                             .into(),
@@ -161,7 +161,7 @@ impl Chat {
                     handover.stage = Stage::Lost;
                 }
                 // Not stored: the outbox sends it again on the next connection.
-                "internal" => {}
+                ErrorCode::Internal => {}
                 _ => handover.lines.push(system(message)),
             },
         }

@@ -1,4 +1,4 @@
-use baton_core::protocol::ServerToVisitor;
+use baton_core::protocol::{ErrorCode, ServerToVisitor};
 
 use super::*;
 
@@ -337,7 +337,7 @@ fn an_unknown_conversation_stops_the_socket() {
     let mut chat = handed_over();
     assert!(chat.wants_socket());
     chat.on_frame(ServerToVisitor::Error {
-        code: "unknown_conversation".into(),
+        code: ErrorCode::UnknownConversation,
         message: "gone".into(),
     });
     assert!(!chat.wants_socket());

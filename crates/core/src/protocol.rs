@@ -266,7 +266,7 @@ pub enum ServerToVisitor {
     Error {
         /// Stable code, e.g. `bad_frame`, `no_conversation`, `internal` (limits close the
         /// socket instead: 1009 too big, 1008 too fast).
-        code: String,
+        code: ErrorCode,
         /// Human explanation.
         message: String,
     },
@@ -491,7 +491,7 @@ pub enum ServerToAgent {
     /// Something went wrong.
     Error {
         /// Stable code.
-        code: String,
+        code: ErrorCode,
         /// Human explanation.
         message: String,
     },

@@ -32,7 +32,7 @@ async fn health_config_and_login() {
     server.stop().await;
 }
 
-use baton_core::protocol::{AgentFrame, ServerToAgent, ServerToVisitor, VisitorFrame};
+use baton_core::protocol::{AgentFrame, ErrorCode, ServerToAgent, ServerToVisitor, VisitorFrame};
 use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 
@@ -397,7 +397,7 @@ async fn an_agent_socket_needs_a_login() {
     )
     .await;
     assert!(
-        matches!(recv_agent(&mut ws).await, ServerToAgent::Error { code, .. } if code == "login")
+        matches!(recv_agent(&mut ws).await, ServerToAgent::Error { code, .. } if code == ErrorCode::Login)
     );
     assert_eq!(close_code(&mut ws).await, Some(1008));
     server.stop().await;

@@ -2,7 +2,7 @@
 //! The agent's actions: replies and their acknowledgement, re-sends after a reconnect, close,
 //! transfer, errors.
 
-use baton_core::protocol::{AgentFrame, MessageView, ServerToAgent};
+use baton_core::protocol::{AgentFrame, ErrorCode, MessageView, ServerToAgent};
 use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 
@@ -155,7 +155,7 @@ fn a_refused_session_is_reported_and_other_errors_are_notices() {
     let mut ws = holding();
     ws.apply(
         ServerToAgent::Error {
-            code: "not_yours".into(),
+            code: ErrorCode::NotYours,
             message: "claim first".into(),
         },
         0,
@@ -168,7 +168,7 @@ fn a_refused_session_is_reported_and_other_errors_are_notices() {
     );
     ws.apply(
         ServerToAgent::Error {
-            code: "login".into(),
+            code: ErrorCode::Login,
             message: "log in first".into(),
         },
         0,

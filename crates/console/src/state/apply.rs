@@ -1,7 +1,9 @@
 //! Folding server frames into the workspace.
 
 use baton_core::Millis;
-use baton_core::protocol::{AgentFrame, MessageView, QueueItem, ServerToAgent, TicketView};
+use baton_core::protocol::{
+    AgentFrame, ErrorCode, MessageView, QueueItem, ServerToAgent, TicketView,
+};
 use baton_core::queue::queue_key;
 use baton_core::transcript::Author;
 
@@ -48,7 +50,7 @@ impl Workspace {
                 }
                 self.queue.retain(|i| i.ticket != ticket);
             }
-            ServerToAgent::Error { code, message } => self.error(&code, message),
+            ServerToAgent::Error { code, message } => self.error(code, message),
         }
         Vec::new()
     }
@@ -141,11 +143,11 @@ impl Workspace {
         }
     }
 
-    fn error(&mut self, code: &str, message: String) {
+    fn error(&mut self, code: ErrorCode, message: String) {
         match code {
-            "login" => self.session_refused = true,
+            ErrorCode::Login => self.session_refused = true,
             // Only a claim is answered with these, and claims are answered in order.
-            "taken" | "unavailable" => {
+            ErrorCode::Taken | ErrorCode::Unavailable => {
                 if let Some(ticket) = self.claiming.pop_front() {
                     self.queue.retain(|i| i.ticket != ticket);
                     if let Some(held) = self.held_mut(&ticket) {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use baton_core::conversation::{Conversation, Event};
 use baton_core::protocol::{
-    AgentFrame, Handoff, MessageView, QueueItem, ServerToAgent, TicketView,
+    AgentFrame, ErrorCode, Handoff, MessageView, QueueItem, ServerToAgent, TicketView,
 };
 use baton_core::queue::Priority;
 use baton_core::transcript::Author;
@@ -209,7 +209,7 @@ fn tickets_from_before_a_reload_are_claimed_once_welcomed() {
     // It was closed meanwhile: the claim is refused, and it is not asked for again.
     ws.apply(
         ServerToAgent::Error {
-            code: "unavailable".into(),
+            code: ErrorCode::Unavailable,
             message: "gone".into(),
         },
         0,

@@ -43,7 +43,7 @@ async fn run(state: AppState, socket: WebSocket) {
     let Some(agent) = agent else {
         Metrics::inc(&metrics.frames_rejected);
         out.send(ServerToAgent::Error {
-            code: ErrorCode::Login.as_str().to_owned(),
+            code: ErrorCode::Login,
             message: "log in first: send {\"v\":1,\"type\":\"login\",\"token\":…}".to_owned(),
         })
         .await;
@@ -86,7 +86,7 @@ impl Session {
         Metrics::inc(&self.state.metrics.frames_rejected);
         self.out
             .send(ServerToAgent::Error {
-                code: code.as_str().to_owned(),
+                code,
                 message: message.into(),
             })
             .await;

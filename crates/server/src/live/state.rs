@@ -36,7 +36,7 @@ pub struct AppState {
     pub limits: Limits,
     /// Built agent workspace (`crates/console/dist`), served at `/console`.
     pub console_dir: Option<PathBuf>,
-    /// Built visitor widget (`widget/dist`), served at `/widget` for the loader's iframe.
+    /// Built visitor widget (`dist`), served at `/widget` for the loader's iframe.
     pub widget_dir: Option<PathBuf>,
     /// Files served at `/static` (loader, demo page).
     pub static_dir: Option<PathBuf>,

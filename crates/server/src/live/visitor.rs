@@ -123,7 +123,7 @@ async fn write_messages(
                 Metrics::inc(&state.metrics.frames_rejected);
                 // Not acknowledged, so the widget sends them again.
                 out.send(ServerToVisitor::Error {
-                    code: ErrorCode::Internal.as_str().to_owned(),
+                    code: ErrorCode::Internal,
                     message: "the server could not store that; please retry".to_owned(),
                 })
                 .await;
@@ -154,7 +154,7 @@ impl Session {
         Metrics::inc(&self.state.metrics.frames_rejected);
         self.out
             .send(ServerToVisitor::Error {
-                code: code.as_str().to_owned(),
+                code,
                 message: message.into(),
             })
             .await;
