@@ -21,7 +21,7 @@ pub const PROTOCOL_VERSION: u8 = 1;
 
 /// The stable code of an `error` frame, on either socket (docs/protocol.md lists when each
 /// is sent). The message beside it is for people and may change; the code does not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Not JSON, unknown `type`, missing or mistyped fields, or a field out of its limits.
@@ -47,11 +47,39 @@ pub enum ErrorCode {
     /// The server could not store something; retry (ids make retries safe).
     Internal,
     /// A code this build does not know (sent by a newer server).
-    #[serde(other)]
     Unknown,
 }
 
+/// Read as a string and looked up in [`ErrorCode::ALL`], so a code this build does not know
+/// is [`ErrorCode::Unknown`], not an error. By hand rather than derived: the widget reads
+/// these frames, and the string it already knows how to read costs no bytes (the derived
+/// reader cost 0.8 KB brotli).
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Ok(ErrorCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or(ErrorCode::Unknown))
+    }
+}
+
 impl ErrorCode {
+    /// Every code this build sends.
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::BadFrame,
+        ErrorCode::Version,
+        ErrorCode::NoConversation,
+        ErrorCode::UnknownConversation,
+        ErrorCode::BadHandoff,
+        ErrorCode::BadEmail,
+        ErrorCode::Login,
+        ErrorCode::Taken,
+        ErrorCode::Unavailable,
+        ErrorCode::NotYours,
+        ErrorCode::Internal,
+    ];
+
     /// The code as the wire spells it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -500,6 +528,20 @@ pub enum ServerToAgent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_codes_read_back_and_unknown_ones_are_unknown() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).ok(), Some(code));
+        }
+        assert_eq!(
+            serde_json::from_str::<ErrorCode>("\"too_soon\"").ok(),
+            Some(ErrorCode::Unknown)
+        );
+        assert!(serde_json::from_str::<ErrorCode>("7").is_err());
+    }
 
     #[test]
     fn frames_are_versioned_and_tagged() {
