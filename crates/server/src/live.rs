@@ -4,7 +4,7 @@
 //! - [`serve`] builds the [`state::AppState`] from [`serve::ServeOptions`] and runs
 //!   [`http::app`]; [`error`] is the one error type of the HTTP handlers.
 //! - [`visitor`] and [`agent`] are the two websockets: each frame is parsed by a pure
-//!   function ([`frames`]) into a command or a typed rejection, and only then applied by the
+//!   function ([`frames`]) into a checked frame or a typed rejection, and only then applied by the
 //!   socket's session. [`socket`] is what both share (the write half, the read loop, the rate
 //!   limit); [`views`] turns stored tickets into what agents see; [`hub`] relays live events.
 //! - [`intake`] verifies a handoff ([`token`]) and re-runs the triggers; [`outcomes`] checks

@@ -11,12 +11,12 @@ use std::sync::Arc;
 use axum::extract::ws::WebSocket;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::response::Response;
-use baton_core::protocol::{ErrorCode, Misfire, ServerToAgent};
+use baton_core::protocol::{AgentFrame, ErrorCode, Misfire, ServerToAgent};
 use baton_core::transcript::Author;
 use tokio::sync::broadcast;
 
 use crate::clock::now;
-use crate::live::frames::{AgentCommand, Rejection, parse_agent};
+use crate::live::frames::{Checked, Rejection, parse_agent};
 use crate::live::hub::{self, Live, QueueEvent};
 use crate::live::metrics::{Metrics, SocketGauge};
 use crate::live::socket::{self, AbortOnDrop, Bucket, Frames, Incoming, Outbox, Refusal, close};
@@ -65,7 +65,8 @@ async fn run(state: AppState, socket: WebSocket) {
 }
 
 async fn login(state: &AppState, text: &str) -> Option<AgentRow> {
-    let Ok(AgentCommand::Login { token }) = parse_agent(text, &state.limits) else {
+    let Ok(AgentFrame::Login { token }) = parse_agent(text, &state.limits).map(Checked::into_inner)
+    else {
         return None;
     };
     let hash = crate::live::secret::token_hash(&token);
@@ -136,21 +137,21 @@ impl Session {
             return Err((close::POLICY, "too many frames, slow down".to_owned()));
         }
         match parse_agent(text, &self.state.limits) {
-            Ok(command) => self.apply(command).await,
+            Ok(frame) => self.apply(frame).await,
             Err(Rejection::Answer { code, message }) => self.error(code, message).await,
             Err(Rejection::Close { code, reason }) => return Err((code, reason)),
         }
         Ok(())
     }
 
-    async fn apply(&mut self, command: AgentCommand) {
-        match command {
-            AgentCommand::Login { .. } => {}
-            AgentCommand::Claim { ticket } => self.claim(&ticket).await,
-            AgentCommand::Message { ticket, id, text } => self.message(&ticket, &id, &text).await,
-            AgentCommand::Close { ticket, resolution } => self.close(&ticket, &resolution).await,
-            AgentCommand::FlagMisfire { ticket, kind } => self.flag_misfire(&ticket, kind).await,
-            AgentCommand::Typing { ticket } => {
+    async fn apply(&mut self, frame: Checked<AgentFrame>) {
+        match frame.into_inner() {
+            AgentFrame::Login { .. } => {}
+            AgentFrame::Claim { ticket } => self.claim(&ticket).await,
+            AgentFrame::Message { ticket, id, text } => self.message(&ticket, &id, &text).await,
+            AgentFrame::Close { ticket, resolution } => self.close(&ticket, &resolution).await,
+            AgentFrame::FlagMisfire { ticket, kind } => self.flag_misfire(&ticket, kind).await,
+            AgentFrame::Typing { ticket } => {
                 if self.pumps.contains_key(&ticket) {
                     self.state.hub.publish(
                         &ticket,
@@ -160,7 +161,7 @@ impl Session {
                     );
                 }
             }
-            AgentCommand::Transfer { ticket, queue } => self.transfer(&ticket, &queue).await,
+            AgentFrame::Transfer { ticket, queue } => self.transfer(&ticket, &queue).await,
         }
     }
 

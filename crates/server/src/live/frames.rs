@@ -1,4 +1,4 @@
-//! Socket frames as commands: the text of a frame in, a checked command or a typed
+//! Socket frames, checked: the text of a frame in, a [`Checked`] frame or a typed
 //! [`Rejection`] out, by pure functions that know no socket, store or hub (as mini-redis'
 //! `Command::from_frame`). The sessions in `visitor` and `agent` apply what comes out.
 //!
@@ -7,9 +7,7 @@
 //! handoff is checked whole by `intake::admit` (it needs the site); whether a conversation
 //! or a ticket is there is the session's to know.
 
-use baton_core::protocol::{
-    AgentFrame, ErrorCode, Frame, Handoff, Misfire, PROTOCOL_VERSION, VisitorFrame,
-};
+use baton_core::protocol::{AgentFrame, ErrorCode, Frame, PROTOCOL_VERSION, VisitorFrame};
 use baton_core::queue::{QUEUE_NAME_RULE, valid_queue_name};
 use serde::de::DeserializeOwned;
 
@@ -58,119 +56,26 @@ impl Rejection {
     }
 }
 
-/// A visitor frame, checked.
+/// A frame that passed [`parse_visitor`] or [`parse_agent`]: only they make one, so a
+/// session that takes a `Checked` frame knows its ids, sizes and names are within limits.
 #[derive(Debug, Clone, PartialEq)]
-pub enum VisitorCommand {
-    /// Start or resume (see [`VisitorFrame::Hello`]).
-    Hello {
-        /// The site the widget belongs to.
-        site: String,
-        /// A resume token from an earlier `welcome`.
-        resume: Option<String>,
-        /// The last sequence number the widget holds.
-        last_seq: u64,
-    },
-    /// Hand the conversation over. Checked whole by `intake::admit`, with the site, so it
-    /// is counted as a handoff received even when it is refused.
-    Handoff {
-        /// The widget's id of the handoff (a retry repeats it).
-        id: String,
-        /// What the widget hands over, not yet checked against the site.
-        handoff: Box<Handoff>,
-    },
-    /// A chat message with a valid id and some text, within the size limit.
-    Message {
-        /// Client id.
-        id: String,
-        /// Text.
-        text: String,
-    },
-    /// The visitor is typing.
-    Typing,
-    /// A rating of 1–5 with an optional comment within the size limit.
-    Csat {
-        /// Score.
-        score: u8,
-        /// Comment.
-        comment: Option<String>,
-    },
-    /// A plausible email address to be answered at.
-    LeaveEmail {
-        /// The address.
-        email: String,
-    },
+pub struct Checked<T>(T);
+
+impl<T> Checked<T> {
+    /// The frame.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
 }
 
-/// An agent frame, checked.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AgentCommand {
-    /// Log in with a session token.
-    Login {
-        /// The token from `POST /api/login`.
-        token: String,
-    },
-    /// Take a ticket.
-    Claim {
-        /// Ticket id.
-        ticket: String,
-    },
-    /// A reply with a valid id and some text, within the size limit.
-    Message {
-        /// Ticket id.
-        ticket: String,
-        /// Client id.
-        id: String,
-        /// Text.
-        text: String,
-    },
-    /// Close a ticket with a resolution within the size limit.
-    Close {
-        /// Ticket id.
-        ticket: String,
-        /// What resolved it.
-        resolution: String,
-    },
-    /// Judge the ticket's escalation.
-    FlagMisfire {
-        /// Ticket id.
-        ticket: String,
-        /// How it misfired.
-        kind: Misfire,
-    },
-    /// The agent is typing.
-    Typing {
-        /// Ticket id.
-        ticket: String,
-    },
-    /// Hand the ticket to a valid queue.
-    Transfer {
-        /// Ticket id.
-        ticket: String,
-        /// Queue name.
-        queue: String,
-    },
-}
-
-/// Parses and checks a visitor frame.
-pub fn parse_visitor(text: &str, limits: &Limits) -> Result<VisitorCommand, Rejection> {
-    Ok(match decode::<VisitorFrame>(text, "a visitor frame")? {
-        VisitorFrame::Hello {
-            site,
-            resume,
-            last_seq,
-        } => VisitorCommand::Hello {
-            site,
-            resume,
-            last_seq,
-        },
-        VisitorFrame::Handoff { id, handoff } => VisitorCommand::Handoff { id, handoff },
-        VisitorFrame::Message { id, text } => {
-            message(&id, &text, limits)?;
-            VisitorCommand::Message { id, text }
-        }
-        VisitorFrame::Typing => VisitorCommand::Typing,
+/// Parses and checks a visitor frame. A handoff is checked whole by `intake::admit`, with
+/// the site, so that it is counted as a handoff received even when it is refused.
+pub fn parse_visitor(text: &str, limits: &Limits) -> Result<Checked<VisitorFrame>, Rejection> {
+    let frame = decode::<VisitorFrame>(text, "a visitor frame")?;
+    match &frame {
+        VisitorFrame::Message { id, text } => message(id, text, limits)?,
         VisitorFrame::Csat { score, comment, .. } => {
-            if !(1..=5).contains(&score)
+            if !(1..=5).contains(score)
                 || comment
                     .as_ref()
                     .is_some_and(|c| c.len() > limits.message_bytes)
@@ -183,7 +88,6 @@ pub fn parse_visitor(text: &str, limits: &Limits) -> Result<VisitorCommand, Reje
                     ),
                 ));
             }
-            VisitorCommand::Csat { score, comment }
         }
         VisitorFrame::LeaveEmail { email } => {
             let plausible = email.len() <= MAX_EMAIL_BYTES
@@ -196,21 +100,18 @@ pub fn parse_visitor(text: &str, limits: &Limits) -> Result<VisitorCommand, Reje
                     "that does not look like an email address",
                 ));
             }
-            VisitorCommand::LeaveEmail { email }
         }
-    })
+        VisitorFrame::Hello { .. } | VisitorFrame::Handoff { .. } | VisitorFrame::Typing => {}
+    }
+    Ok(Checked(frame))
 }
 
 /// Parses and checks an agent frame.
-pub fn parse_agent(text: &str, limits: &Limits) -> Result<AgentCommand, Rejection> {
-    Ok(match decode::<AgentFrame>(text, "an agent frame")? {
-        AgentFrame::Login { token } => AgentCommand::Login { token },
-        AgentFrame::Claim { ticket } => AgentCommand::Claim { ticket },
-        AgentFrame::Message { ticket, id, text } => {
-            message(&id, &text, limits)?;
-            AgentCommand::Message { ticket, id, text }
-        }
-        AgentFrame::Close { ticket, resolution } => {
+pub fn parse_agent(text: &str, limits: &Limits) -> Result<Checked<AgentFrame>, Rejection> {
+    let frame = decode::<AgentFrame>(text, "an agent frame")?;
+    match &frame {
+        AgentFrame::Message { id, text, .. } => message(id, text, limits)?,
+        AgentFrame::Close { resolution, .. } => {
             if resolution.len() > limits.message_bytes {
                 return Err(Rejection::answer(
                     ErrorCode::BadFrame,
@@ -220,17 +121,18 @@ pub fn parse_agent(text: &str, limits: &Limits) -> Result<AgentCommand, Rejectio
                     ),
                 ));
             }
-            AgentCommand::Close { ticket, resolution }
         }
-        AgentFrame::FlagMisfire { ticket, kind } => AgentCommand::FlagMisfire { ticket, kind },
-        AgentFrame::Typing { ticket } => AgentCommand::Typing { ticket },
-        AgentFrame::Transfer { ticket, queue } => {
-            if !valid_queue_name(&queue) {
+        AgentFrame::Transfer { queue, .. } => {
+            if !valid_queue_name(queue) {
                 return Err(Rejection::answer(ErrorCode::BadFrame, QUEUE_NAME_RULE));
             }
-            AgentCommand::Transfer { ticket, queue }
         }
-    })
+        AgentFrame::Login { .. }
+        | AgentFrame::Claim { .. }
+        | AgentFrame::FlagMisfire { .. }
+        | AgentFrame::Typing { .. } => {}
+    }
+    Ok(Checked(frame))
 }
 
 /// The JSON and the protocol version of a frame; `what` names the frame set for the

@@ -13,12 +13,12 @@ use axum::extract::ws::WebSocket;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use baton_core::protocol::{ErrorCode, Handoff, ServerToVisitor};
+use baton_core::protocol::{ErrorCode, Handoff, ServerToVisitor, VisitorFrame};
 use baton_core::sentiment;
 use baton_core::transcript::Author;
 
 use crate::clock::now;
-use crate::live::frames::{Rejection, VisitorCommand, parse_visitor};
+use crate::live::frames::{Checked, Rejection, parse_visitor};
 use crate::live::hub::{self, Live, QueueEvent};
 use crate::live::intake;
 use crate::live::metrics::{Metrics, SocketGauge};
@@ -167,7 +167,7 @@ impl Session {
             return Err((close::POLICY, "too many messages, slow down".to_owned()));
         }
         match parse_visitor(text, &self.state.limits) {
-            Ok(command) => self.apply(command).await,
+            Ok(frame) => self.apply(frame).await,
             Err(Rejection::Answer { code, message }) => {
                 self.error(code, message).await;
                 Ok(())
@@ -176,16 +176,16 @@ impl Session {
         }
     }
 
-    async fn apply(&mut self, command: VisitorCommand) -> Result<(), Refusal> {
-        match command {
-            VisitorCommand::Hello {
+    async fn apply(&mut self, frame: Checked<VisitorFrame>) -> Result<(), Refusal> {
+        match frame.into_inner() {
+            VisitorFrame::Hello {
                 site,
                 resume,
                 last_seq,
             } => return self.hello(&site, resume.as_deref(), last_seq).await,
-            VisitorCommand::Handoff { id, handoff } => self.handoff(&id, *handoff).await,
-            VisitorCommand::Message { id, text } => self.message(id, &text).await,
-            VisitorCommand::Typing => {
+            VisitorFrame::Handoff { id, handoff } => self.handoff(&id, *handoff).await,
+            VisitorFrame::Message { id, text } => self.message(id, &text).await,
+            VisitorFrame::Typing => {
                 if let Some(ticket) = &self.ticket {
                     self.state.hub.publish(
                         &ticket.id,
@@ -195,8 +195,8 @@ impl Session {
                     );
                 }
             }
-            VisitorCommand::Csat { score, comment } => self.csat(score, comment.as_deref()).await,
-            VisitorCommand::LeaveEmail { email } => self.leave_email(&email).await,
+            VisitorFrame::Csat { score, comment, .. } => self.csat(score, comment.as_deref()).await,
+            VisitorFrame::LeaveEmail { email } => self.leave_email(&email).await,
         }
         Ok(())
     }

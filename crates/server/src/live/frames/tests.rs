@@ -14,10 +14,10 @@ fn code_of<T>(result: Result<T, Rejection>) -> Option<ErrorCode> {
 #[test]
 fn visitor_frames_become_commands() {
     let limits = Limits::default();
-    let cases: &[(&str, VisitorCommand)] = &[
+    let cases: &[(&str, VisitorFrame)] = &[
         (
             r#"{"v":1,"type":"hello","site":"shop","last_seq":3}"#,
-            VisitorCommand::Hello {
+            VisitorFrame::Hello {
                 site: "shop".into(),
                 resume: None,
                 last_seq: 3,
@@ -25,28 +25,35 @@ fn visitor_frames_become_commands() {
         ),
         (
             r#"{"v":1,"type":"message","id":"m1","text":"hi"}"#,
-            VisitorCommand::Message {
+            VisitorFrame::Message {
                 id: "m1".into(),
                 text: "hi".into(),
             },
         ),
-        (r#"{"v":1,"type":"typing"}"#, VisitorCommand::Typing),
+        (r#"{"v":1,"type":"typing"}"#, VisitorFrame::Typing),
         (
             r#"{"v":1,"type":"csat","score":5}"#,
-            VisitorCommand::Csat {
+            VisitorFrame::Csat {
+                id: None,
                 score: 5,
                 comment: None,
             },
         ),
         (
             r#"{"v":1,"type":"leave_email","email":"ana@example.com"}"#,
-            VisitorCommand::LeaveEmail {
+            VisitorFrame::LeaveEmail {
                 email: "ana@example.com".into(),
             },
         ),
     ];
     for (text, want) in cases {
-        assert_eq!(parse_visitor(text, &limits).as_ref(), Ok(want), "{text}");
+        assert_eq!(
+            parse_visitor(text, &limits)
+                .map(Checked::into_inner)
+                .as_ref(),
+            Ok(want),
+            "{text}"
+        );
     }
 }
 
@@ -151,8 +158,8 @@ fn messages_over_the_limit_close_the_socket_and_name_the_configured_limit() {
 fn agent_frames_are_checked_like_visitor_frames() {
     let limits = Limits::default();
     assert_eq!(
-        parse_agent(r#"{"v":1,"type":"claim","ticket":"t1"}"#, &limits),
-        Ok(AgentCommand::Claim {
+        parse_agent(r#"{"v":1,"type":"claim","ticket":"t1"}"#, &limits).map(Checked::into_inner),
+        Ok(AgentFrame::Claim {
             ticket: "t1".into()
         })
     );
