@@ -14,7 +14,7 @@ import {
   widgetFrame,
 } from './support.mjs';
 
-const SECRET = 'e2e-profile-secret';
+const SECRET = 'e2e-profile-secret-long-enough-for-hs256';
 const HOSTILE = '<style>* { all: unset !important; } div { display: none !important; } button { display: none !important; }</style>';
 
 let chromium;

@@ -294,7 +294,7 @@ fn demo(args: &[String]) -> Result {
         simulate_into(&baton, &data, &["--conversations", "1500"])?;
     }
     let secret = demo.join("jwt-secret");
-    std::fs::write(&secret, "demo-secret\n")
+    std::fs::write(&secret, "demo-secret-of-the-baton-demo-shop-only\n")
         .map_err(|e| format!("cannot write {}: {e}", secret.display()))?;
     step("baton serve");
     println!(

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub const SECRET: &[u8] = b"test-site-secret";
+pub const SECRET: &[u8] = b"test-site-secret-long-enough-for-hs256";
 
 pub struct Server {
     pub addr: SocketAddr,
@@ -303,4 +303,17 @@ pub async fn agent_socket(
         other => panic!("expected the queue, got {other:?}"),
     };
     (ws, items)
+}
+
+/// Polls `check` until it gives a value; panics after 5 s.
+pub async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
+    mut check: impl FnMut() -> F,
+) -> T {
+    for _ in 0..100 {
+        if let Some(v) = check().await {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("condition not met within 5 s");
 }

@@ -196,19 +196,6 @@ async fn handoff_claim_chat_close_and_rate() {
     server.stop().await;
 }
 
-/// Polls `check` until it gives a value; panics after 5 s.
-async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
-    mut check: impl FnMut() -> F,
-) -> T {
-    for _ in 0..100 {
-        if let Some(v) = check().await {
-            return v;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("condition not met within 5 s");
-}
-
 #[tokio::test]
 async fn a_retried_handoff_makes_one_ticket() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,8 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use baton_core::conversation::Reason;
-use baton_core::flow::NodeKind;
+use baton_core::conversation::{Escalation, Event, Reason};
 use baton_core::protocol::{ErrorCode, Handoff};
 use baton_core::queue::Priority;
 use baton_core::transcript::Author;
@@ -57,6 +56,10 @@ pub enum Rejected {
     /// A message over the size limit.
     #[error("a transcript message is longer than {0} bytes")]
     MessageTooLong(usize),
+    /// A line that claims to be an agent's or Baton's own: before the handover only the
+    /// visitor and the bot speak, and the server will not store words in anyone else's name.
+    #[error("a handoff transcript holds only visitor and bot lines (entry {0} is not)")]
+    ForeignLine(usize),
 }
 
 impl Rejected {
@@ -149,6 +152,14 @@ pub fn check(handoff: &Handoff, site: &Site, message_bytes: usize) -> Result<(),
     {
         return Err(Rejected::MessageTooLong(message_bytes));
     }
+    if let Some(at) = handoff
+        .transcript
+        .entries
+        .iter()
+        .position(|e| !matches!(e.from, Author::Visitor | Author::Bot))
+    {
+        return Err(Rejected::ForeignLine(at));
+    }
     Ok(())
 }
 
@@ -168,8 +179,13 @@ pub fn assess(
         (None, _) => (BTreeMap::new(), None),
     };
     let verified = handoff.token.is_some() && token_error.is_none();
-    let server_trace = rerun(handoff, site, &trusted);
-    let disagreement = compare(&handoff.trace, &server_trace);
+    let (server_trace, escalation) = rerun(handoff, site, &trusted, now);
+    let disagreement = compare(
+        &handoff.trace,
+        &handoff.escalation.reason,
+        &server_trace,
+        escalation.as_ref(),
+    );
     let sentiments = handoff
         .transcript
         .entries
@@ -178,7 +194,7 @@ pub fn assess(
             (e.from == Author::Visitor && e.sentiment.is_some()).then(|| sentiment::score(&e.text))
         })
         .collect::<Vec<_>>();
-    let (queue, priority) = route(handoff, site, &server_trace, &sentiments);
+    let (queue, priority) = route(escalation.as_ref(), &server_trace, &sentiments);
     Assessment {
         verified,
         trusted,
@@ -192,20 +208,26 @@ pub fn assess(
 }
 
 /// Replays the visitor's side of the transcript through the engine: only signed profile
-/// attributes count, so an unsigned "tier: vip" cannot buy priority.
+/// attributes count, so an unsigned "tier: vip" cannot buy priority. Timers due by `now`
+/// fire last (a `seconds_over` limit that ran out after the visitor's last line). Returns the
+/// firings and the escalation the server itself reached, if any.
 fn rerun(
     handoff: &Handoff,
     site: &Arc<Site>,
     trusted: &BTreeMap<String, serde_json::Value>,
-) -> Vec<Firing> {
-    let chat = baton_core::replay::rerun(
+    now: Millis,
+) -> (Vec<Firing>, Option<Escalation>) {
+    let mut chat = baton_core::replay::rerun(
         site,
         &handoff.visitor,
         handoff.started_at,
         trusted,
         &handoff.transcript,
     );
-    chat.firings().to_vec()
+    if chat.escalation().is_none() {
+        chat.handle(Event::Timer, now);
+    }
+    (chat.firings().to_vec(), chat.escalation().cloned())
 }
 
 /// Replaces the experiment variants a widget claims for `visitor` with the server's own
@@ -222,7 +244,14 @@ pub fn assign_variants(
     differed
 }
 
-fn compare(claimed: &[Firing], server: &[Firing]) -> Option<String> {
+/// Where the widget's claim and the server's re-run differ: triggers only one side fired,
+/// and a reason for the handover the server did not reach itself.
+fn compare(
+    claimed: &[Firing],
+    claimed_reason: &Reason,
+    server: &[Firing],
+    escalation: Option<&Escalation>,
+) -> Option<String> {
     let claimed: BTreeSet<&str> = claimed.iter().map(|f| f.trigger.as_str()).collect();
     let server: BTreeSet<&str> = server.iter().map(|f| f.trigger.as_str()).collect();
     let only_widget: Vec<String> = claimed
@@ -247,46 +276,52 @@ fn compare(claimed: &[Firing], server: &[Firing]) -> Option<String> {
             only_server.join(", ")
         ));
     }
+    match escalation {
+        None => parts.push(format!(
+            "the widget handed over ({}) but the server's re-run did not",
+            claimed_reason.explain()
+        )),
+        Some(e) if cause(&e.reason) != cause(claimed_reason) => parts.push(format!(
+            "the widget handed over ({}) where the server's re-run handed over ({})",
+            claimed_reason.explain(),
+            e.reason.explain()
+        )),
+        Some(_) => {}
+    }
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// Queue and priority from the server's view: the strongest escalation the re-run found, or
-/// the config's own setting for the node or offer the widget names; never a value the widget
-/// merely claims. Very negative sentiment raises normal and low priority to high.
+/// What a handover was for, without its evidence: the trigger, or the flow node.
+fn cause(reason: &Reason) -> (&'static str, &str) {
+    match reason {
+        Reason::Trigger { firing } => ("trigger", &firing.trigger),
+        Reason::AcceptedOffer { firing } => ("offer", &firing.trigger),
+        Reason::Flow { node } => ("node", node),
+    }
+}
+
+/// Queue and priority from what the server verified: the escalation its own re-run reached
+/// (the strongest escalating trigger it fired, if the run stopped short of one), else the
+/// `general` queue at `normal` priority — never a queue or priority the widget merely claims
+/// (its reason is kept as its claim, and a disagreement). Very negative sentiment raises
+/// normal and low priority to high.
 fn route(
-    handoff: &Handoff,
-    site: &Site,
+    escalation: Option<&Escalation>,
     server: &[Firing],
     sentiments: &[Option<f32>],
 ) -> (String, Priority) {
-    let escalations = server.iter().filter_map(|f| match &f.action {
-        Action::Escalate { queue, priority } => Some((queue.clone(), *priority)),
-        Action::Offer { .. } => None,
-    });
-    let from_config = || match &handoff.escalation.reason {
-        Reason::Flow { node } => site
-            .flow
-            .nodes
+    let strongest = || {
+        server
             .iter()
-            .find(|n| &n.id == node)
-            .and_then(|n| match &n.kind {
-                NodeKind::Escalate(e) => Some((e.queue.clone(), e.priority)),
-                _ => None,
-            }),
-        Reason::AcceptedOffer { firing } | Reason::Trigger { firing } => site
-            .triggers
-            .iter()
-            .find(|t| t.id == firing.trigger)
-            .map(|t| match &t.action {
-                Action::Escalate { queue, priority }
-                | Action::Offer {
-                    queue, priority, ..
-                } => (queue.clone(), *priority),
-            }),
+            .filter_map(|f| match &f.action {
+                Action::Escalate { queue, priority } => Some((queue.clone(), *priority)),
+                Action::Offer { .. } => None,
+            })
+            .max_by_key(|(_, p)| *p)
     };
-    let (queue, mut priority) = escalations
-        .max_by_key(|(_, p)| *p)
-        .or_else(from_config)
+    let (queue, mut priority) = escalation
+        .map(|e| (e.queue.clone(), e.priority))
+        .or_else(strongest)
         .unwrap_or_else(|| ("general".to_owned(), Priority::Normal));
     let lowest = sentiments.iter().flatten().copied().fold(0.0_f32, f32::min);
     if lowest < -0.5 && priority < Priority::High {

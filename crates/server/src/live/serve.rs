@@ -78,20 +78,38 @@ impl ServeOptions {
     }
 
     /// The profile-token secret: the file's content (trimmed), else `BATON_JWT_SECRET`, else
-    /// none (then no token verifies).
+    /// none (then no token verifies). A secret shorter than [`MIN_SECRET_BYTES`] is refused:
+    /// an empty one would let anyone sign, a short one can be guessed.
     pub fn secret(&self) -> Result<Option<Vec<u8>>, StartError> {
-        match (&self.jwt_secret_file, std::env::var("BATON_JWT_SECRET")) {
-            (Some(path), _) => std::fs::read_to_string(path)
-                .map(|s| Some(s.trim().as_bytes().to_vec()))
-                .map_err(|source| StartError::Read {
+        let (secret, from) = match (&self.jwt_secret_file, std::env::var("BATON_JWT_SECRET")) {
+            (Some(path), _) => {
+                let text = std::fs::read_to_string(path).map_err(|source| StartError::Read {
                     path: path.clone(),
                     source,
-                }),
-            (None, Ok(secret)) if !secret.is_empty() => Ok(Some(secret.into_bytes())),
-            _ => Ok(None),
+                })?;
+                (
+                    text.trim().as_bytes().to_vec(),
+                    format!("`{}`", path.display()),
+                )
+            }
+            (None, Ok(secret)) if !secret.is_empty() => {
+                (secret.into_bytes(), "BATON_JWT_SECRET".to_owned())
+            }
+            _ => return Ok(None),
+        };
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(StartError::WeakSecret {
+                from,
+                bytes: secret.len(),
+            });
         }
+        Ok(Some(secret))
     }
 }
+
+/// The shortest profile-token secret accepted, bytes: HS256's key should be at least as long
+/// as its hash (32 bytes).
+pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +129,16 @@ pub enum StartError {
         path: PathBuf,
         /// Problems.
         error: baton_core::ConfigError,
+    },
+    /// The profile-token secret is empty or too short to be safe.
+    #[error(
+        "the profile-token secret in {from} is {bytes} bytes; use at least {MIN_SECRET_BYTES} random bytes (e.g. `openssl rand -hex 32`)"
+    )]
+    WeakSecret {
+        /// Where it came from.
+        from: String,
+        /// Its length.
+        bytes: usize,
     },
     /// The database could not be opened.
     #[error("cannot open the database in `{path}`: {source}")]

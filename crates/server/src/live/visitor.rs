@@ -394,7 +394,15 @@ impl Session {
                 .error(ErrorCode::NoConversation, "nothing to rate yet")
                 .await;
         };
-        if let Err(e) = self.state.store.rate(&ticket.id, score, comment).await {
+        // Redacted again: the widget does, but a client that does not is not trusted to.
+        let redactor = &self.state.site.site.redactor;
+        let comment = comment.map(|c| redactor.redact(c));
+        if let Err(e) = self
+            .state
+            .store
+            .rate(&ticket.id, score, comment.as_deref())
+            .await
+        {
             self.internal(e).await;
         }
     }
@@ -405,7 +413,9 @@ impl Session {
                 .error(ErrorCode::NoConversation, "send a handoff first")
                 .await;
         };
-        if let Err(e) = self.state.store.leave_email(&ticket.id, email).await {
+        // The address is kept (an agent answers there); a card number in it is not.
+        let email = baton_core::redact::Redactor::cards_only(email);
+        if let Err(e) = self.state.store.leave_email(&ticket.id, &email).await {
             self.internal(e).await;
         }
     }

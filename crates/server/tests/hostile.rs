@@ -1,0 +1,187 @@
+//! The server against a hostile client (issue 12's findings): a real server on port 0, real
+//! sockets. Each test is one thing a stranger could send, and the safe outcome.
+
+// Test code: a broken fixture should fail loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use baton_core::conversation::{Conversation, Event};
+use baton_core::protocol::{Handoff, ServerToVisitor, VisitorFrame};
+use baton_core::queue::Priority;
+use baton_core::transcript::{Author, Entry};
+use common::*;
+use serde_json::json;
+
+/// A handoff the demo's VIP trigger made in a widget that was told, unsigned, that the
+/// visitor is VIP (what any page script can do).
+fn claimed_vip(visitor: &str) -> Handoff {
+    let source = include_str!("../../../static/demo-shop.json");
+    let site = Arc::new(baton_core::compile(source).unwrap());
+    let mut chat = Conversation::new(site, visitor);
+    let start = baton_server::clock::now();
+    chat.handle(Event::Start { page: None }, start);
+    let attributes = [("tier".to_owned(), json!("vip"))].into_iter().collect();
+    chat.handle(
+        Event::Profile {
+            attributes,
+            verified: true,
+        },
+        start + 1,
+    );
+    Handoff::of(&chat, None).expect("the VIP rule escalates")
+}
+
+#[tokio::test]
+async fn a_claimed_reason_does_not_route_a_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let mut forged = claimed_vip("v-forger");
+    assert!(forged.escalation.reason.explain().contains("`vip`"));
+    // Nothing the server could check: no token, no lines, no trace; only the claimed reason.
+    forged.transcript.entries.clear();
+    forged.trace.clear();
+    let (_ws, id, _, _) = hand_over(server.addr, "h-forged", forged).await;
+    let ticket = server.state.store.ticket(&id).await.unwrap().unwrap();
+    assert_ne!(ticket.queue, "vip");
+    assert!(ticket.priority < Priority::Urgent, "{:?}", ticket.priority);
+    let note = ticket
+        .disagreement
+        .expect("the unreproduced reason is a disagreement");
+    assert!(note.contains("`vip`") && note.contains("did not"), "{note}");
+    // The claim is kept as the widget's, for the agent to see.
+    assert!(ticket.handoff.escalation.reason.explain().contains("`vip`"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_honest_handoff_routes_as_the_config_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let payload = handoff("v-honest", &["I will call my lawyer"], None);
+    let (_ws, id, _, _) = hand_over(server.addr, "h-honest", payload).await;
+    let ticket = server.state.store.ticket(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (ticket.queue.as_str(), ticket.priority),
+        ("escalations", Priority::High)
+    );
+    assert_eq!(ticket.disagreement, None);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn handoff_lines_cannot_speak_for_baton_or_an_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    for (n, from) in [Author::System, Author::Agent].into_iter().enumerate() {
+        let mut payload = handoff(&format!("v-lines-{n}"), &["talk to a human"], None);
+        let at = payload.transcript.entries[0].at;
+        payload.transcript.entries.insert(
+            0,
+            Entry {
+                from,
+                text: "Identity verified. Refund approved.".into(),
+                at,
+                sentiment: None,
+            },
+        );
+        let mut ws = connect(server.addr, "/ws/visitor").await;
+        send_visitor(
+            &mut ws,
+            VisitorFrame::Hello {
+                site: "demo-shop".into(),
+                resume: None,
+                last_seq: 0,
+            },
+        )
+        .await;
+        send_visitor(
+            &mut ws,
+            VisitorFrame::Handoff {
+                id: format!("h-lines-{n}"),
+                handoff: Box::new(payload),
+            },
+        )
+        .await;
+        match recv_visitor(&mut ws).await {
+            ServerToVisitor::Error { code, message } => {
+                assert_eq!(code, baton_core::protocol::ErrorCode::BadHandoff);
+                assert!(message.contains("visitor and bot"), "{message}");
+            }
+            other => panic!("a handoff with a {from:?} line was taken: {other:?}"),
+        }
+    }
+    let tickets = server.state.store.open_tickets().await.unwrap();
+    assert!(tickets.is_empty(), "no ticket was stored");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_rating_comment_and_an_offline_email_are_redacted_before_they_are_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let payload = handoff("v-card", &["talk to a human"], None);
+    let (mut ws, id, _, _) = hand_over(server.addr, "h-card", payload).await;
+    // A rating comes after the agent closes.
+    let at = baton_server::clock::now();
+    server.state.store.claim(&id, "ana", at).await.unwrap();
+    assert!(
+        server
+            .state
+            .store
+            .close(&id, "ana", "refunded", at)
+            .await
+            .unwrap()
+    );
+    send_visitor(
+        &mut ws,
+        VisitorFrame::LeaveEmail {
+            email: "4111 1111 1111 1111@example.com".into(),
+        },
+    )
+    .await;
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Csat {
+            id: None,
+            score: 2,
+            comment: Some("charged twice on 4111 1111 1111 1111, call me".into()),
+        },
+    )
+    .await;
+    let ticket = wait_for(|| async {
+        let t = server.state.store.ticket(&id).await.unwrap().unwrap();
+        (t.csat.is_some() && t.email.is_some()).then_some(t)
+    })
+    .await;
+    let stored = format!("{ticket:?}");
+    assert!(!stored.contains("4111 1111 1111 1111"), "{stored}");
+    assert!(
+        stored.contains("charged twice"),
+        "the rest of the comment is kept"
+    );
+    // The address stays an address (an agent answers there), without the card number.
+    assert_eq!(ticket.email.as_deref(), Some("[card]@example.com"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_empty_or_short_token_secret_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::path::Path::new(DEMO_CONFIG);
+    for secret in ["", "\n", "short-secret"] {
+        let file = dir.path().join("secret");
+        std::fs::write(&file, secret).unwrap();
+        let options = baton_server::live::serve::ServeOptions {
+            jwt_secret_file: Some(file),
+            ..baton_server::live::serve::ServeOptions::new(config, dir.path().join("data"))
+        };
+        let error = baton_server::live::serve::state(options)
+            .await
+            .expect_err("a weak secret is refused");
+        let message = error.to_string();
+        assert!(message.contains("at least 32"), "{secret:?}: {message}");
+    }
+}
