@@ -387,3 +387,16 @@ fn large_and_hostile_inputs() -> Result<(), PatternError> {
     }
     Ok(())
 }
+
+#[test]
+fn cards_only_keeps_addresses_and_phone_numbers() {
+    let text = "ana@example.com, +44 20 7946 0958, 4111 1111 1111 1111";
+    assert_eq!(
+        Redactor::cards_only(text),
+        "ana@example.com, +44 20 7946 0958, [card]"
+    );
+    assert!(matches!(
+        Redactor::cards_only("ana@example.com"),
+        Cow::Borrowed(_)
+    ));
+}
