@@ -41,7 +41,7 @@ export async function startServer({
     BATON,
     ['serve', '--addr', addr, '--data', data, '--config', configFile,
       '--console', join(ROOT, 'crates/console/dist'), '--widget', join(ROOT, 'dist'),
-      '--static', join(ROOT, 'static')],
+      '--static', join(ROOT, 'static'), '--demo'],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout });

@@ -325,6 +325,7 @@ fn demo(args: &[String]) -> Result {
         "static".to_owned(),
         "--widget".to_owned(),
         "dist".to_owned(),
+        "--demo".to_owned(),
         "--jwt-secret-file".to_owned(),
         secret.to_string_lossy().into_owned(),
     ];
@@ -373,6 +374,7 @@ fn simulate_into(baton: &str, data: &Path, args: &[&str]) -> Result {
             EXAMPLE,
             "--addr",
             "127.0.0.1:0",
+            "--demo",
             "--data",
         ])
         .arg(data)

@@ -193,7 +193,9 @@ impl ConversationRecord {
             outcome: Outcome::Escalated,
             ticket: Some(ticket.id.clone()),
             variants: handoff.variants.clone(),
-            trace: handoff.trace.clone(),
+            // What the server's re-run fired: the widget's trace is its claim, kept on the
+            // ticket, and counts for no figure.
+            trace: ticket.server_trace.clone(),
             transcript: handoff.transcript.clone(),
             csat: None,
             csat_comment: None,

@@ -37,12 +37,29 @@ impl Server {
     }
 
     pub async fn start_config(data: &Path, config: &Path, limits: Limits) -> Server {
-        let secret = data.with_extension("secret");
+        Server::start_options(ServeOptions {
+            limits,
+            ..ServeOptions::new(config, data)
+        })
+        .await
+    }
+
+    /// `baton serve --demo` on the demo config: the demo shop's API, backdated beacons.
+    pub async fn start_demo(data: &Path) -> Server {
+        Server::start_options(ServeOptions {
+            demo: true,
+            ..ServeOptions::new(DEMO_CONFIG, data)
+        })
+        .await
+    }
+
+    /// A server with `options`, signing profiles with [`SECRET`].
+    pub async fn start_options(options: ServeOptions) -> Server {
+        let secret = options.data.with_extension("secret");
         std::fs::write(&secret, SECRET).unwrap();
         let state = state(ServeOptions {
             jwt_secret_file: Some(secret),
-            limits,
-            ..ServeOptions::new(config, data)
+            ..options
         })
         .await
         .unwrap();

@@ -185,3 +185,74 @@ async fn an_empty_or_short_token_secret_is_refused_at_start() {
         assert!(message.contains("at least 32"), "{secret:?}: {message}");
     }
 }
+
+/// An outcome beacon as the widget sends it, for the demo site.
+fn beacon(visitor: &str, started_at: u64, trace: serde_json::Value) -> String {
+    json!({
+        "v": 1, "site": "demo-shop", "visitor": visitor, "started_at": started_at,
+        "outcome": "open", "variants": [], "trace": trace,
+        "transcript": [{"from": "visitor", "text": "where is my parcel", "at": started_at + 1_000}]
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn beacons_come_from_the_sites_pages_about_today_and_their_trace_is_not_believed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let now = baton_server::clock::now();
+    let post = |body: String, origin: &'static str| {
+        let state = server.state.clone();
+        async move {
+            request(
+                &state,
+                "POST",
+                "/api/outcome",
+                Some(&body),
+                &[("origin", origin)],
+            )
+            .await
+        }
+    };
+    // Another site's page cannot report for this one.
+    let (status, body) = post(beacon("v-1", now, json!([])), "https://evil.example").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("origin"), "{body}");
+    // Last month cannot be backfilled (it would move the drift baselines).
+    let month_ago = now - 30 * 24 * 3600 * 1000;
+    let (status, body) = post(beacon("v-2", month_ago, json!([])), "http://localhost:8080").await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("more than a day ago"), "{body}");
+    // A claimed firing counts for nothing: the server re-runs the lines itself.
+    let handoff = claimed_vip("v-3");
+    let claimed = serde_json::to_value(&handoff.escalation.reason).unwrap();
+    let firing = claimed["firing"].clone();
+    let (status, body) = post(beacon("v-3", now, json!([firing])), "http://localhost:8080").await;
+    assert_eq!(status, 204, "{body}");
+    let stored = server
+        .state
+        .store
+        .conversations("demo-shop", now - 60_000, now + 60_000)
+        .await
+        .unwrap();
+    let record = stored.iter().find(|c| c.visitor == "v-3").unwrap();
+    assert!(
+        record.trace.iter().all(|f| f.trigger != "vip"),
+        "{:?}",
+        record.trace
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_shop_api_is_served_only_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let (status, _) = request(&server.state, "GET", "/demo/api/orders/12345", None, &[]).await;
+    assert_eq!(status, 404);
+    server.stop().await;
+    let demo = Server::start_demo(&dir.path().join("demo")).await;
+    let (status, _) = request(&demo.state, "GET", "/demo/api/orders/12345", None, &[]).await;
+    assert_eq!(status, 200);
+    demo.stop().await;
+}

@@ -33,7 +33,7 @@ async fn simulate(server: &Server, seed: u64) -> Tally {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_counts_what_the_generator_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path()).await;
+    let server = Server::start_demo(dir.path()).await;
     server.add_agent("sim", "simulated agent").await;
     let tally = simulate(&server, 7).await;
     assert_eq!(tally.resolved + tally.open + tally.escalated, 80);
@@ -81,7 +81,7 @@ async fn the_server_counts_what_the_generator_sent() {
 
     // The same seed on a fresh server: the same mix.
     let dir = tempfile::tempdir().unwrap();
-    let again = Server::start(dir.path()).await;
+    let again = Server::start_demo(dir.path()).await;
     again.add_agent("sim", "simulated agent").await;
     assert_eq!(simulate(&again, 7).await, tally);
     again.stop().await;

@@ -36,9 +36,12 @@ pub fn app(state: AppState) -> Router {
         .route("/api/outcome", post(crate::live::outcomes::receive))
         .route("/api/insights", get(insights))
         .route("/ws/visitor", get(crate::live::visitor::upgrade))
-        .route("/ws/agent", get(crate::live::agent::upgrade))
-        .route("/demo/api/orders/{order}", get(demo_order))
-        .route("/demo/api/password-reset", post(demo_reset));
+        .route("/ws/agent", get(crate::live::agent::upgrade));
+    if state.demo {
+        router = router
+            .route("/demo/api/orders/{order}", get(demo_order))
+            .route("/demo/api/password-reset", post(demo_reset));
+    }
     router = match &state.console_dir {
         Some(dir) => router.nest_service(
             "/console",

@@ -4,10 +4,14 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
-use baton_core::Millis;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, StatusCode};
 use baton_core::outcome::{Outcome, OutcomeReport};
 use baton_core::protocol::PROTOCOL_VERSION;
+use baton_core::replay::rerun;
+use baton_core::{Millis, Site};
 
 use crate::clock::now;
 use crate::live::error::AppError;
@@ -20,6 +24,10 @@ use crate::store::ConversationRecord;
 const MAX_VISITOR_BYTES: usize = 128;
 /// How far ahead of the server's clock a start time may be (clocks drift), ms.
 const CLOCK_SLACK: Millis = 5 * 60 * 1000;
+/// How long ago a reported conversation may have started, ms: a day. A conversation kept in
+/// the browser longer than that is not reported; past days (and the drift baselines built
+/// from them) cannot be backfilled. `baton serve --demo` lifts it for `baton simulate`.
+pub const MAX_AGE: Millis = 24 * 3600 * 1000;
 
 /// Why a beacon was refused; the message goes back to the sender.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -42,6 +50,12 @@ pub enum BadReport {
     /// A start time in the future.
     #[error("`started_at` is in the future")]
     Future,
+    /// A start time too long ago.
+    #[error("`started_at` is more than a day ago")]
+    Stale,
+    /// From a page of another site.
+    #[error("this origin may not report for this site")]
+    Origin,
     /// Too many entries or an entry too long.
     #[error("the transcript has more than {MAX_ENTRIES} entries or a message over {0} bytes")]
     Transcript(usize),
@@ -50,13 +64,16 @@ pub enum BadReport {
     Csat(usize),
 }
 
-/// Parses and checks a beacon body received at `now`, returning the record to store (with
-/// the server's own experiment variants) and whether the widget claimed other variants.
+/// Parses and checks a beacon body received at `now`, returning the record to store and
+/// whether the widget claimed other experiment variants. The record holds the server's own
+/// variants and the server's own trace (a re-run of the visitor's lines): what the widget
+/// claims fired counts for no figure. `backdated` accepts a start of any age (demo mode).
 pub fn accept(
     body: &[u8],
-    site: &baton_core::Site,
+    site: &Arc<Site>,
     message_bytes: usize,
     now: Millis,
+    backdated: bool,
 ) -> Result<(ConversationRecord, bool), BadReport> {
     let mut report: OutcomeReport =
         serde_json::from_slice(body).map_err(|e| BadReport::Shape(e.to_string()))?;
@@ -74,6 +91,9 @@ pub fn accept(
     }
     if report.started_at > now.saturating_add(CLOCK_SLACK) {
         return Err(BadReport::Future);
+    }
+    if !backdated && report.started_at < now.saturating_sub(MAX_AGE) {
+        return Err(BadReport::Stale);
     }
     let entries = &report.transcript.entries;
     if entries.len() > MAX_ENTRIES || entries.iter().any(|e| e.text.len() > message_bytes) {
@@ -97,17 +117,34 @@ pub fn accept(
         .map(|c| site.redactor.redact(&c).into_owned());
     let mismatch =
         crate::live::intake::assign_variants(&mut report.variants, site, &report.visitor);
+    let untrusted = BTreeMap::new();
+    let chat = rerun(
+        site,
+        &report.visitor,
+        report.started_at,
+        &untrusted,
+        &report.transcript,
+    );
+    report.trace = chat.firings().to_vec();
     Ok((ConversationRecord::reported(report, now), mismatch))
 }
 
 /// The handler: 204 once stored, 400 with the reason otherwise.
-pub async fn receive(State(state): State<AppState>, body: Bytes) -> Result<StatusCode, AppError> {
+pub async fn receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    let refused = |e: BadReport| {
+        Metrics::inc(&state.metrics.frames_rejected);
+        AppError::BadRequest(e.to_string())
+    };
+    if !state.origin_allowed(&headers) {
+        return Err(refused(BadReport::Origin));
+    }
     let site = &state.site.site;
-    let (record, mismatch) =
-        accept(&body, site, state.limits.message_bytes, now()).map_err(|e| {
-            Metrics::inc(&state.metrics.frames_rejected);
-            AppError::BadRequest(e.to_string())
-        })?;
+    let limit = state.limits.message_bytes;
+    let (record, mismatch) = accept(&body, site, limit, now(), state.demo).map_err(refused)?;
     if mismatch {
         Metrics::inc(&state.metrics.variant_mismatches);
     }
@@ -120,12 +157,14 @@ pub async fn receive(State(state): State<AppState>, body: Bytes) -> Result<Statu
 mod tests {
     use super::*;
 
-    fn site() -> baton_core::Site {
-        baton_core::compile(
-            r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
+    fn site() -> Arc<Site> {
+        Arc::new(
+            baton_core::compile(
+                r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
             "flow": {"start": "bye", "nodes": [{"id": "bye", "type": "end", "text": "Bye"}]}}"#,
+            )
+            .expect("valid config"),
         )
-        .expect("valid config")
     }
 
     fn body(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
@@ -140,7 +179,8 @@ mod tests {
 
     #[test]
     fn accepts_a_report_and_redacts_it_again() {
-        let (record, mismatch) = accept(&body(|_| {}), &site(), 100, 2_000).expect("accepted");
+        let (record, mismatch) =
+            accept(&body(|_| {}), &site(), 100, 2_000, false).expect("accepted");
         assert!(!mismatch, "no experiments, none claimed");
         assert_eq!(record.outcome, Outcome::Resolved);
         assert_eq!(record.last_seen_at, 1_500, "its last message");
@@ -153,7 +193,7 @@ mod tests {
             v["csat"] = 4.into();
             v["csat_comment"] = "quick! reach me at ana@example.com".into();
         });
-        let (record, _) = accept(&rated, &site(), 100, 2_000).expect("accepted");
+        let (record, _) = accept(&rated, &site(), 100, 2_000, false).expect("accepted");
         assert_eq!(record.csat, Some(4));
         assert_eq!(
             record.csat_comment.as_deref(),
@@ -163,25 +203,31 @@ mod tests {
 
     #[test]
     fn the_variants_stored_are_the_servers_own() {
-        let site = baton_core::compile(
-            r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
+        let site = Arc::new(
+            baton_core::compile(
+                r#"{"version": 1, "site": {"id": "shop", "name": "Shop"},
             "flow": {"start": "bye", "nodes": [{"id": "bye", "type": "end", "text": "Bye"}]},
             "triggers": [{"id": "angry", "when": {"sentiment_below": -0.5}}],
             "experiments": [{"id": "exp", "variants": [
               {"id": "a", "weight": 50},
               {"id": "b", "weight": 50, "overrides": [{"trigger": "angry", "threshold": -0.3}]}
             ]}]}"#,
-        )
-        .expect("valid config");
+            )
+            .expect("valid config"),
+        );
         let own = baton_core::experiment::assignments(&site.experiments, "v1");
         let other = if own[0].variant == "a" { "b" } else { "a" };
         let claim =
             body(|v| v["variants"] = serde_json::json!([{"experiment": "exp", "variant": other}]));
-        let (record, mismatch) = accept(&claim, &site, 100, 2_000).expect("accepted");
+        let (record, mismatch) = accept(&claim, &site, 100, 2_000, false).expect("accepted");
         assert!(mismatch);
         assert_eq!(record.variants, own);
         let honest = body(|v| v["variants"] = serde_json::to_value(&own).expect("JSON"));
-        assert!(!accept(&honest, &site, 100, 2_000).expect("accepted").1);
+        assert!(
+            !accept(&honest, &site, 100, 2_000, false)
+                .expect("accepted")
+                .1
+        );
     }
 
     #[test]
@@ -220,12 +266,12 @@ mod tests {
         ];
         for (body, expected) in cases {
             assert_eq!(
-                accept(&body, &site(), 100, 2_000).map(|r| r.0),
+                accept(&body, &site(), 100, 2_000, false).map(|r| r.0),
                 Err(expected)
             );
         }
         assert!(matches!(
-            accept(b"{not json", &site(), 100, 2_000),
+            accept(b"{not json", &site(), 100, 2_000, false),
             Err(BadReport::Shape(_))
         ));
     }

@@ -56,6 +56,10 @@ pub struct ServeOptions {
     /// Directory to serve at /static (demo pages).
     #[arg(long = "static")]
     pub static_dir: Option<PathBuf>,
+    /// Demo mode: serve the demo shop's API (`/demo/api/…`) and take backdated outcome
+    /// beacons (`baton simulate`'s history). Off on a real site.
+    #[arg(long)]
+    pub demo: bool,
     /// Limits on what clients may send and hold.
     #[arg(skip)]
     pub limits: Limits,
@@ -73,6 +77,7 @@ impl ServeOptions {
             console: None,
             widget: None,
             static_dir: None,
+            demo: false,
             limits: Limits::default(),
         }
     }
@@ -168,6 +173,7 @@ pub async fn state(options: ServeOptions) -> Result<AppState, StartError> {
         console_dir: options.console,
         widget_dir: options.widget,
         static_dir: options.static_dir,
+        demo: options.demo,
     })
 }
 

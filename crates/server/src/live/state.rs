@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::http::{HeaderMap, header};
 use baton_core::Site;
 
 use crate::live::hub::Hub;
@@ -40,6 +41,27 @@ pub struct AppState {
     pub widget_dir: Option<PathBuf>,
     /// Files served at `/static` (loader, demo page).
     pub static_dir: Option<PathBuf>,
+    /// Demo mode: the demo shop's API is served, and outcome beacons may be backdated (the
+    /// simulated history of `baton simulate`).
+    pub demo: bool,
+}
+
+impl AppState {
+    /// Whether a request may act for the site: browsers send `Origin` on websocket handshakes
+    /// and on POSTs; it must be one of the site's origins or the server's own. Clients that send none are not browsers and gain nothing a
+    /// browser page could not.
+    pub fn origin_allowed(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+            return true;
+        };
+        let own = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|host| {
+                origin == format!("http://{host}") || origin == format!("https://{host}")
+            });
+        own || self.site.site.origins.iter().any(|o| o == origin)
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use axum::extract::ws::WebSocket;
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use baton_core::protocol::{ErrorCode, Handoff, ServerToVisitor, VisitorFrame};
 use baton_core::sentiment;
@@ -33,7 +33,7 @@ pub async fn upgrade(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !origin_allowed(&state, &headers) {
+    if !state.origin_allowed(&headers) {
         Metrics::inc(&state.metrics.frames_rejected);
         return (
             StatusCode::FORBIDDEN,
@@ -43,22 +43,6 @@ pub async fn upgrade(
     }
     let limits = &state.limits;
     socket::sized(ws, limits).on_upgrade(move |socket| run(state, socket))
-}
-
-/// Browsers always send `Origin` on websocket handshakes; it must be one of the site's
-/// origins or the server's own. Clients that send none are not browsers and gain nothing a
-/// browser page could not.
-fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return true;
-    };
-    let own = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(|host| {
-            origin == format!("http://{host}") || origin == format!("https://{host}")
-        });
-    own || state.site.site.origins.iter().any(|o| o == origin)
 }
 
 struct Session {
