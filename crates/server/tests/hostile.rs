@@ -256,3 +256,44 @@ async fn the_demo_shop_api_is_served_only_in_demo_mode() {
     assert_eq!(status, 200);
     demo.stop().await;
 }
+
+#[tokio::test]
+async fn a_profile_token_is_checked_then_not_kept_and_must_be_short_lived() {
+    use baton_server::live::token::sign;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let now = baton_server::clock::now() / 1000;
+    let year = 365 * 24 * 3600;
+    let cases = [
+        (
+            "fresh",
+            json!({"aud": "demo-shop", "iat": now, "exp": now + 600}),
+            true,
+        ),
+        (
+            "for-a-year",
+            json!({"aud": "demo-shop", "exp": now + year}),
+            false,
+        ),
+        (
+            "not-yet",
+            json!({"aud": "demo-shop", "nbf": now + 3600, "exp": now + 7200}),
+            false,
+        ),
+    ];
+    for (name, claims, verified) in cases {
+        let token = sign(&claims, SECRET);
+        let payload = handoff(
+            &format!("v-{name}"),
+            &["talk to a human"],
+            Some(token.clone()),
+        );
+        let (_ws, id, _, _) = hand_over(server.addr, name, payload).await;
+        let ticket = server.state.store.ticket(&id).await.unwrap().unwrap();
+        assert_eq!(ticket.verified, verified, "{name}");
+        // Neither the store nor anything built from it for agents holds the raw token.
+        assert!(!format!("{ticket:?}").contains(&token), "{name}");
+        assert_eq!(ticket.handoff.token, None, "{name}");
+    }
+    server.stop().await;
+}

@@ -13,6 +13,7 @@ use baton_core::trigger::{Action, Firing};
 use baton_core::{Millis, Site, sentiment};
 
 use crate::live::frames::{MAX_ID_BYTES, valid_id};
+use crate::live::limits::Limits;
 use crate::live::state::SiteEntry;
 use crate::live::token;
 use crate::store::{NewTicket, Status};
@@ -104,17 +105,27 @@ pub fn admit(
     id: &str,
     mut handoff: Handoff,
     entry: &SiteEntry,
-    message_bytes: usize,
+    limits: &Limits,
     opening: Opening,
 ) -> Result<Admission, Rejected> {
     if !valid_id(id) {
         return Err(Rejected::Id);
     }
     let site = &entry.site;
-    check(&handoff, site, message_bytes)?;
+    check(&handoff, site, limits.message_bytes)?;
     handoff.redact(&site.redactor);
     let variant_mismatch = assign_variants(&mut handoff.variants, site, &handoff.visitor);
-    let assessment = assess(&handoff, site, entry.secret.as_deref(), opening.at);
+    let lifetime = limits.token_lifetime.as_secs();
+    let assessment = assess(
+        &handoff,
+        site,
+        entry.secret.as_deref(),
+        opening.at,
+        lifetime,
+    );
+    // The raw token is a bearer credential: checked, it is not kept (agents see whether it
+    // verified, never the token).
+    handoff.token = None;
     Ok(Admission {
         ticket: NewTicket {
             id: opening.ticket,
@@ -169,12 +180,15 @@ pub fn assess(
     site: &Arc<Site>,
     secret: Option<&[u8]>,
     now: Millis,
+    token_lifetime_secs: u64,
 ) -> Assessment {
     let (trusted, token_error) = match (&handoff.token, secret) {
-        (Some(token), Some(secret)) => match token::verify(token, secret, &site.id, now / 1000) {
-            Ok(claims) => (claims, None),
-            Err(e) => (BTreeMap::new(), Some(e)),
-        },
+        (Some(token), Some(secret)) => {
+            match token::verify(token, secret, &site.id, now / 1000, token_lifetime_secs) {
+                Ok(claims) => (claims, None),
+                Err(e) => (BTreeMap::new(), Some(e)),
+            }
+        }
         (Some(_), None) => (BTreeMap::new(), Some(token::TokenError::Signature)),
         (None, _) => (BTreeMap::new(), None),
     };

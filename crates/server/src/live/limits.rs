@@ -27,6 +27,9 @@ pub struct Limits {
     pub idle: Duration,
     /// How long an agent session lasts.
     pub session: Duration,
+    /// The longest a signed visitor profile (a JWT) may be valid, from its `iat` (or from
+    /// now, without one) to its `exp`; a longer-lived token is refused.
+    pub token_lifetime: Duration,
 }
 
 impl Default for Limits {
@@ -42,6 +45,7 @@ impl Default for Limits {
             ping: Duration::from_secs(20),
             idle: Duration::from_secs(60),
             session: Duration::from_secs(12 * 3600),
+            token_lifetime: Duration::from_secs(24 * 3600),
         }
     }
 }

@@ -3,9 +3,11 @@
 //! A site that wants its visitor attributes trusted (a VIP tier, a customer id) signs them
 //! with a secret shared with Baton: `{"aud": "<site id>", "exp": <unix seconds>, ...claims}`,
 //! HS256. [`verify`] accepts a token only when the header says HS256, the signature matches
-//! (compared in constant time), `aud` is the site id and `exp` is in the future. Everything
-//! else — a forged, expired, wrong-audience or malformed token — is refused with a reason
-//! for the log, and the profile is then shown to agents as unverified.
+//! (compared in constant time), `aud` is the site id, `exp` is in the future, `nbf` and
+//! `iat` (when given) are not, and the token lives no longer than the server allows — each
+//! time with [`LEEWAY_SECS`] for clocks that differ. Everything else — a forged, expired,
+//! not yet valid, too long-lived, wrong-audience or malformed token — is refused with a
+//! reason for the log, and the profile is then shown to agents as unverified.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +19,9 @@ use sha2::Sha256;
 
 /// Longest token accepted, in bytes.
 const MAX_TOKEN_BYTES: usize = 8 * 1024;
+
+/// How far the site's clock and this server's may differ, seconds.
+pub const LEEWAY_SECS: u64 = 60;
 
 /// Why a token was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -36,15 +41,23 @@ pub enum TokenError {
     /// `aud` is missing or another site's.
     #[error("wrong audience")]
     Audience,
+    /// `nbf` or `iat` is in the future.
+    #[error("not valid yet")]
+    NotYet,
+    /// `exp` is further from `iat` (or, without `iat`, from now) than the server allows.
+    #[error("lives longer than allowed")]
+    Lifetime,
 }
 
-/// Verifies `token` for site `audience` at `now_secs` and returns its claims other than the
-/// registered ones (`aud`, `exp`, `iat`, `nbf`, `iss`, `sub` stay out of the profile).
+/// Verifies `token` for site `audience` at `now_secs`, allowing tokens that live at most
+/// `max_lifetime_secs`, and returns its claims other than the registered ones (`aud`, `exp`,
+/// `iat`, `nbf`, `iss`, `sub`, `jti` stay out of the profile).
 pub fn verify(
     token: &str,
     secret: &[u8],
     audience: &str,
     now_secs: u64,
+    max_lifetime_secs: u64,
 ) -> Result<BTreeMap<String, Value>, TokenError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(TokenError::Malformed);
@@ -75,9 +88,24 @@ pub fn verify(
     let Value::Object(claims) = claims else {
         return Err(TokenError::Malformed);
     };
-    match claims.get("exp").and_then(Value::as_u64) {
-        Some(exp) if exp > now_secs => {}
-        _ => return Err(TokenError::Expired),
+    let Some(exp) = claims
+        .get("exp")
+        .and_then(Value::as_u64)
+        .filter(|exp| exp.saturating_add(LEEWAY_SECS) > now_secs)
+    else {
+        return Err(TokenError::Expired);
+    };
+    let time = |name: &str| match claims.get(name) {
+        None => Ok(None),
+        Some(value) => value.as_u64().map(Some).ok_or(TokenError::Malformed),
+    };
+    let (nbf, iat) = (time("nbf")?, time("iat")?);
+    let soon = now_secs.saturating_add(LEEWAY_SECS);
+    if nbf.is_some_and(|t| t > soon) || iat.is_some_and(|t| t > soon) {
+        return Err(TokenError::NotYet);
+    }
+    if exp.saturating_sub(iat.unwrap_or(now_secs)) > max_lifetime_secs.saturating_add(LEEWAY_SECS) {
+        return Err(TokenError::Lifetime);
     }
     let audience_ok = match claims.get("aud") {
         Some(Value::String(aud)) => aud == audience,
@@ -133,6 +161,7 @@ mod tests {
     use serde_json::json;
 
     const SECRET: &[u8] = b"site-secret";
+    const DAY: u64 = 24 * 3600;
     const NOW: u64 = 1_800_000_000;
 
     fn token(claims: Value) -> String {
@@ -142,7 +171,7 @@ mod tests {
     #[test]
     fn accepts_a_valid_token_and_keeps_only_profile_claims() {
         let t = token(json!({"aud": "demo-shop", "exp": NOW + 60, "tier": "vip", "name": "Ana"}));
-        let claims = verify(&t, SECRET, "demo-shop", NOW).unwrap();
+        let claims = verify(&t, SECRET, "demo-shop", NOW, DAY).unwrap();
         assert_eq!(claims.get("tier"), Some(&json!("vip")));
         assert!(!claims.contains_key("exp") && !claims.contains_key("aud"));
     }
@@ -152,27 +181,28 @@ mod tests {
         let good = json!({"aud": "demo-shop", "exp": NOW + 60, "tier": "vip"});
         let forged = sign(&good, b"another-secret");
         assert_eq!(
-            verify(&forged, SECRET, "demo-shop", NOW),
+            verify(&forged, SECRET, "demo-shop", NOW, DAY),
             Err(TokenError::Signature)
         );
-        let expired = token(json!({"aud": "demo-shop", "exp": NOW - 1, "tier": "vip"}));
+        let expired =
+            token(json!({"aud": "demo-shop", "exp": NOW - LEEWAY_SECS - 1, "tier": "vip"}));
         assert_eq!(
-            verify(&expired, SECRET, "demo-shop", NOW),
+            verify(&expired, SECRET, "demo-shop", NOW, DAY),
             Err(TokenError::Expired)
         );
         let no_exp = token(json!({"aud": "demo-shop", "tier": "vip"}));
         assert_eq!(
-            verify(&no_exp, SECRET, "demo-shop", NOW),
+            verify(&no_exp, SECRET, "demo-shop", NOW, DAY),
             Err(TokenError::Expired)
         );
         let other_site = token(json!({"aud": "other", "exp": NOW + 60}));
         assert_eq!(
-            verify(&other_site, SECRET, "demo-shop", NOW),
+            verify(&other_site, SECRET, "demo-shop", NOW, DAY),
             Err(TokenError::Audience)
         );
         for bad in ["", "a.b", "a.b.c.d", "!!.??.**", &"x".repeat(10_000)] {
             assert_eq!(
-                verify(bad, SECRET, "demo-shop", NOW),
+                verify(bad, SECRET, "demo-shop", NOW, DAY),
                 Err(TokenError::Malformed),
                 "{bad:.20}"
             );
@@ -184,7 +214,7 @@ mod tests {
             URL_SAFE_NO_PAD.encode(good.to_string())
         );
         assert_eq!(
-            verify(&none, SECRET, "demo-shop", NOW),
+            verify(&none, SECRET, "demo-shop", NOW, DAY),
             Err(TokenError::Algorithm)
         );
         // A valid signature over a payload that was then swapped fails.
@@ -192,8 +222,43 @@ mod tests {
         parts[1] = URL_SAFE_NO_PAD
             .encode(json!({"aud": "demo-shop", "exp": NOW + 60, "tier": "gold"}).to_string());
         assert_eq!(
-            verify(&parts.join("."), SECRET, "demo-shop", NOW),
+            verify(&parts.join("."), SECRET, "demo-shop", NOW, DAY),
             Err(TokenError::Signature)
+        );
+    }
+
+    #[test]
+    fn times_are_checked_with_a_little_leeway_and_a_longest_life() {
+        let check = |claims: Value| verify(&token(claims), SECRET, "demo-shop", NOW, DAY);
+        // A site clock a little behind or ahead is fine.
+        assert!(check(json!({"aud": "demo-shop", "exp": NOW - 30})).is_ok());
+        assert!(check(json!({"aud": "demo-shop", "exp": NOW + 60, "nbf": NOW + 30})).is_ok());
+        assert!(check(json!({"aud": "demo-shop", "exp": NOW + 60, "iat": NOW + 30})).is_ok());
+        // Not yet valid, or issued in the future.
+        assert_eq!(
+            check(json!({"aud": "demo-shop", "exp": NOW + 9_000, "nbf": NOW + 3_600})),
+            Err(TokenError::NotYet)
+        );
+        assert_eq!(
+            check(json!({"aud": "demo-shop", "exp": NOW + 9_000, "iat": NOW + 3_600})),
+            Err(TokenError::NotYet)
+        );
+        assert_eq!(
+            check(json!({"aud": "demo-shop", "exp": NOW + 60, "nbf": "soon"})),
+            Err(TokenError::Malformed)
+        );
+        // A token for ten years is refused, with or without `iat`.
+        let decade = 10 * 365 * DAY;
+        assert_eq!(
+            check(json!({"aud": "demo-shop", "exp": NOW + decade})),
+            Err(TokenError::Lifetime)
+        );
+        assert_eq!(
+            check(json!({"aud": "demo-shop", "iat": NOW - 60, "exp": NOW + decade})),
+            Err(TokenError::Lifetime)
+        );
+        assert!(
+            check(json!({"aud": "demo-shop", "iat": NOW - 60, "exp": NOW + DAY - 120})).is_ok()
         );
     }
 }

@@ -291,8 +291,8 @@ impl Session {
             at,
         };
         let transcript_len = handoff.transcript.entries.len() as u64;
-        let limit = self.state.limits.message_bytes;
-        let admission = match intake::admit(id, handoff, &self.state.site, limit, opening) {
+        let limits = &self.state.limits;
+        let admission = match intake::admit(id, handoff, &self.state.site, limits, opening) {
             Ok(admission) => admission,
             Err(e) => return self.error(e.code(), e.to_string()).await,
         };
