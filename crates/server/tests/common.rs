@@ -141,6 +141,25 @@ pub fn baton(args: &[&str]) -> (std::process::ExitCode, String, String) {
 /// The example config every test uses.
 pub const DEMO_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/demo-shop.json");
 
+/// Sends one request to [`baton_server::live::http::app`] without a socket and returns the
+/// whole response (headers included).
+pub async fn raw_request(
+    state: &AppState,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> axum::response::Response {
+    use tower::ServiceExt;
+    let mut builder = axum::http::Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    baton_server::live::http::app(state.clone())
+        .oneshot(builder.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
 /// Sends one request to [`baton_server::live::http::app`] without a socket
 /// (`tower::ServiceExt::oneshot`): the status and the body.
 pub async fn request(

@@ -297,3 +297,76 @@ async fn a_profile_token_is_checked_then_not_kept_and_must_be_short_lived() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn responses_are_not_sniffed_leak_no_referrer_and_the_workspace_is_never_framed() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = dir.path().join("console");
+    std::fs::create_dir_all(&console).unwrap();
+    std::fs::write(
+        console.join("index.html"),
+        "<!doctype html><title>ws</title>",
+    )
+    .unwrap();
+    let state = baton_server::live::serve::state(baton_server::live::serve::ServeOptions {
+        console: Some(console),
+        ..baton_server::live::serve::ServeOptions::new(DEMO_CONFIG, dir.path().join("data"))
+    })
+    .await
+    .unwrap();
+    for path in [
+        "/healthz",
+        "/api/config",
+        "/baton.js",
+        "/console/",
+        "/nowhere",
+    ] {
+        let response = raw_request(&state, "GET", path, &[]).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+    let console = raw_request(&state, "GET", "/console/", &[]).await;
+    assert_eq!(
+        console.headers()["content-security-policy"],
+        "frame-ancestors 'none'"
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_read_only_with_their_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = |token: Option<std::path::PathBuf>| baton_server::live::serve::ServeOptions {
+        metrics_token_file: token,
+        ..baton_server::live::serve::ServeOptions::new(DEMO_CONFIG, dir.path().join("data"))
+    };
+    // Not served without a token (a real site's traffic is nobody's business).
+    let state = baton_server::live::serve::state(options(None))
+        .await
+        .unwrap();
+    let (status, _) = request(&state, "GET", "/metrics", None, &[]).await;
+    assert_eq!(status, 404);
+    drop(state);
+    let file = dir.path().join("metrics-token");
+    let token = "m".repeat(40);
+    std::fs::write(&file, &token).unwrap();
+    let state = baton_server::live::serve::state(options(Some(file)))
+        .await
+        .unwrap();
+    let (status, _) = request(&state, "GET", "/metrics", None, &[]).await;
+    assert_eq!(status, 401);
+    let wrong = [("authorization", "Bearer not-the-token")];
+    let (status, _) = request(&state, "GET", "/metrics", None, &wrong).await;
+    assert_eq!(status, 401);
+    let bearer = format!("Bearer {token}");
+    let (status, body) = request(
+        &state,
+        "GET",
+        "/metrics",
+        None,
+        &[("authorization", bearer.as_str())],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("baton_handoffs_total"), "{body}");
+}

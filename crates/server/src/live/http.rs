@@ -14,7 +14,7 @@ use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeader;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use crate::clock::now;
 use crate::live::error::AppError;
@@ -27,7 +27,6 @@ const BODY_LIMIT: usize = 64 * 1024;
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/metrics", get(metrics))
         .route("/api/config", get(public_config))
         .route("/api/sites/{site}/config", get(site_config))
         .route("/schema.json", get(schema))
@@ -42,10 +41,19 @@ pub fn app(state: AppState) -> Router {
             .route("/demo/api/orders/{order}", get(demo_order))
             .route("/demo/api/password-reset", post(demo_reset));
     }
+    // Counters reveal traffic: only with a token to read them, or in the demo.
+    if state.demo || state.metrics_token.is_some() {
+        router = router.route("/metrics", get(metrics));
+    }
     router = match &state.console_dir {
+        // The workspace is never framed (clickjacking an agent's clicks).
         Some(dir) => router.nest_service(
             "/console",
-            ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+            SetResponseHeader::overriding(
+                ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static("frame-ancestors 'none'"),
+            ),
         ),
         None => router
             .route("/console", get(console_missing))
@@ -63,6 +71,14 @@ pub fn app(state: AppState) -> Router {
     router
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            header::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            header::HeaderValue::from_static("no-referrer"),
+        ))
         .with_state(state)
 }
 
@@ -83,11 +99,7 @@ async fn insights(
     headers: axum::http::HeaderMap,
     Query(query): Query<InsightsQuery>,
 ) -> Result<Response, AppError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(AppError::NoSession)?;
+    let token = bearer(&headers).ok_or(AppError::NoSession)?;
     let at = now();
     state
         .store
@@ -111,11 +123,32 @@ async fn insights(
     })
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// The counters, for a scraper holding the metrics token (`Authorization: Bearer …`), or
+/// for anyone in demo mode.
+async fn metrics(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(token) = &state.metrics_token {
+        let given = bearer(&headers).ok_or(AppError::NoSession)?;
+        // Compared as hashes: how long a comparison takes says nothing about the token.
+        if crate::live::secret::token_hash(given) != *token {
+            return Err(AppError::NoSession);
+        }
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+        .into_response())
+}
+
+/// The token of `Authorization: Bearer <token>`.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
 }
 
 async fn public_config(State(state): State<AppState>) -> impl IntoResponse {

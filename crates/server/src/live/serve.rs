@@ -56,6 +56,10 @@ pub struct ServeOptions {
     /// Directory to serve at /static (demo pages).
     #[arg(long = "static")]
     pub static_dir: Option<PathBuf>,
+    /// File holding the token a metrics scraper sends (`Authorization: Bearer …`) to read
+    /// `/metrics`; without it `/metrics` is not served (except with `--demo`).
+    #[arg(long)]
+    pub metrics_token_file: Option<PathBuf>,
     /// Demo mode: serve the demo shop's API (`/demo/api/…`) and take backdated outcome
     /// beacons (`baton simulate`'s history). Off on a real site.
     #[arg(long)]
@@ -77,6 +81,7 @@ impl ServeOptions {
             console: None,
             widget: None,
             static_dir: None,
+            metrics_token_file: None,
             demo: false,
             limits: Limits::default(),
         }
@@ -86,35 +91,62 @@ impl ServeOptions {
     /// none (then no token verifies). A secret shorter than [`MIN_SECRET_BYTES`] is refused:
     /// an empty one would let anyone sign, a short one can be guessed.
     pub fn secret(&self) -> Result<Option<Vec<u8>>, StartError> {
-        let (secret, from) = match (&self.jwt_secret_file, std::env::var("BATON_JWT_SECRET")) {
-            (Some(path), _) => {
-                let text = std::fs::read_to_string(path).map_err(|source| StartError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                (
-                    text.trim().as_bytes().to_vec(),
-                    format!("`{}`", path.display()),
-                )
-            }
-            (None, Ok(secret)) if !secret.is_empty() => {
-                (secret.into_bytes(), "BATON_JWT_SECRET".to_owned())
-            }
-            _ => return Ok(None),
-        };
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(StartError::WeakSecret {
-                from,
-                bytes: secret.len(),
-            });
+        let env = std::env::var("BATON_JWT_SECRET")
+            .ok()
+            .filter(|s| !s.is_empty());
+        match (&self.jwt_secret_file, env) {
+            (Some(path), _) => read_secret("profile-token secret", path).map(Some),
+            (None, Some(secret)) => strong("profile-token secret", secret.into_bytes(), || {
+                "BATON_JWT_SECRET".to_owned()
+            })
+            .map(Some),
+            (None, None) => Ok(None),
         }
-        Ok(Some(secret))
+    }
+
+    /// The hash of the metrics token from `--metrics-token-file`, if given.
+    pub fn metrics_token(&self) -> Result<Option<String>, StartError> {
+        let Some(path) = &self.metrics_token_file else {
+            return Ok(None);
+        };
+        let token = read_secret("metrics token", path)?;
+        Ok(Some(crate::live::secret::token_hash(
+            &String::from_utf8_lossy(&token),
+        )))
     }
 }
 
-/// The shortest profile-token secret accepted, bytes: HS256's key should be at least as long
-/// as its hash (32 bytes).
+/// The shortest secret accepted (the profile-token key, the metrics token), bytes: HS256's
+/// key should be at least as long as its hash (32 bytes).
 pub const MIN_SECRET_BYTES: usize = 32;
+
+/// A secret from a file, trimmed, refused when shorter than [`MIN_SECRET_BYTES`].
+fn read_secret(what: &'static str, path: &Path) -> Result<Vec<u8>, StartError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StartError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    strong(what, text.trim().as_bytes().to_vec(), || {
+        format!("`{}`", path.display())
+    })
+}
+
+/// `secret`, unless it is shorter than [`MIN_SECRET_BYTES`]: an empty one would let anyone
+/// in, a short one can be guessed.
+fn strong(
+    what: &'static str,
+    secret: Vec<u8>,
+    from: impl FnOnce() -> String,
+) -> Result<Vec<u8>, StartError> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(StartError::WeakSecret {
+            what,
+            from: from(),
+            bytes: secret.len(),
+        });
+    }
+    Ok(secret)
+}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -135,11 +167,13 @@ pub enum StartError {
         /// Problems.
         error: baton_core::ConfigError,
     },
-    /// The profile-token secret is empty or too short to be safe.
+    /// A secret is empty or too short to be safe.
     #[error(
-        "the profile-token secret in {from} is {bytes} bytes; use at least {MIN_SECRET_BYTES} random bytes (e.g. `openssl rand -hex 32`)"
+        "the {what} in {from} is {bytes} bytes; use at least {MIN_SECRET_BYTES} random bytes (e.g. `openssl rand -hex 32`)"
     )]
     WeakSecret {
+        /// Which secret.
+        what: &'static str,
         /// Where it came from.
         from: String,
         /// Its length.
@@ -158,6 +192,7 @@ pub enum StartError {
 /// Loads the config and the secret, opens the store and builds the state.
 pub async fn state(options: ServeOptions) -> Result<AppState, StartError> {
     let site = load_site(&options.config, options.secret()?)?;
+    let metrics_token = options.metrics_token()?;
     let store = SqliteStore::open(&options.data)
         .await
         .map_err(|source| StartError::Store {
@@ -174,6 +209,7 @@ pub async fn state(options: ServeOptions) -> Result<AppState, StartError> {
         widget_dir: options.widget,
         static_dir: options.static_dir,
         demo: options.demo,
+        metrics_token,
     })
 }
 

@@ -44,6 +44,9 @@ pub struct AppState {
     /// Demo mode: the demo shop's API is served, and outcome beacons may be backdated (the
     /// simulated history of `baton simulate`).
     pub demo: bool,
+    /// The hash of the token that reads `/metrics`; `None`: `/metrics` is served only in
+    /// demo mode.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
