@@ -279,6 +279,9 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket_by_resume(&self, token: &str) -> Result<Option<Ticket>, StoreError>;
     /// Tickets not closed, oldest first.
     async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
+    /// How many waiting (queued or offline) tickets other than `ticket` come before it in
+    /// the queue's order ([`baton_core::queue::queue_key`]), counted without reading them.
+    async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError>;
     /// Appends messages in order in one transaction; each is stored now (`true`) or was
     /// stored earlier with the same author and client id (`false`, the stored row returned).
     async fn append_messages(

@@ -100,3 +100,67 @@ async fn batches_number_messages_without_gaps_and_recognise_retries() {
         .collect();
     assert_eq!(texts, ["one", "two", "three", "hello", "four"]);
 }
+
+#[tokio::test]
+async fn the_count_ahead_in_the_queue_follows_the_queue_key() {
+    use baton_core::queue::queue_key;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let minute = 60_000;
+    // (id, priority, created_at in minutes, status)
+    let tickets = [
+        ("a", Priority::Normal, 100, Status::Queued),
+        ("b", Priority::Urgent, 115, Status::Queued),
+        ("c", Priority::Low, 60, Status::Offline),
+        ("d", Priority::High, 105, Status::Queued),
+        ("e", Priority::Urgent, 10, Status::Claimed),
+        ("f", Priority::Normal, 101, Status::Queued),
+    ];
+    for (id, priority, at, status) in tickets {
+        let handoff = common::handoff(&format!("v-{id}"), &["talk to a human"], None);
+        store
+            .create_ticket(NewTicket {
+                id: id.into(),
+                site: "demo-shop".into(),
+                handoff_id: format!("h-{id}"),
+                resume_token: format!("r-{id}"),
+                queue: "general".into(),
+                priority,
+                status,
+                sentiments: vec![None; handoff.transcript.len()],
+                handoff,
+                verified: false,
+                server_trace: Vec::new(),
+                disagreement: None,
+                created_at: at * minute,
+            })
+            .await
+            .unwrap();
+    }
+    let open = store.open_tickets().await.unwrap();
+    for ticket in &open {
+        let by_hand = open
+            .iter()
+            .filter(|t| matches!(t.status, Status::Queued | Status::Offline) && t.id != ticket.id)
+            .filter(|t| {
+                queue_key(t.priority, t.created_at) < queue_key(ticket.priority, ticket.created_at)
+            })
+            .count() as u64;
+        assert_eq!(
+            store.waiting_ahead(ticket).await.unwrap(),
+            by_hand,
+            "{}",
+            ticket.id
+        );
+    }
+    // Urgent at minute 115 counts as minute 85: only `c`, waiting since minute 60 (five and a
+    // half priority steps), is ahead of it; a claimed ticket is never ahead.
+    let b = open.iter().find(|t| t.id == "b").unwrap();
+    assert_eq!(store.waiting_ahead(b).await.unwrap(), 1);
+    let f = open.iter().find(|t| t.id == "f").unwrap();
+    assert_eq!(
+        store.waiting_ahead(f).await.unwrap(),
+        4,
+        "b, d, c and a come first"
+    );
+}

@@ -105,18 +105,7 @@ fn message_view(m: StoredMessage) -> MessageView {
 /// The ticket's place in the queue (1 = next), counting the waiting tickets ahead of it;
 /// 1 when the store cannot say.
 pub async fn position(store: &dyn Store, ticket: &Ticket) -> u32 {
-    let mine = queue_key(ticket.priority, ticket.created_at);
-    match store.open_tickets().await {
-        Ok(open) => {
-            let ahead = open
-                .iter()
-                .filter(|t| {
-                    matches!(t.status, Status::Queued | Status::Offline) && t.id != ticket.id
-                })
-                .filter(|t| queue_key(t.priority, t.created_at) < mine)
-                .count();
-            u32::try_from(ahead + 1).unwrap_or(u32::MAX)
-        }
-        Err(_) => 1,
-    }
+    store.waiting_ahead(ticket).await.map_or(1, |ahead| {
+        u32::try_from(ahead.saturating_add(1)).unwrap_or(u32::MAX)
+    })
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use baton_core::Millis;
 use baton_core::protocol::Misfire;
-use baton_core::queue::Priority;
+use baton_core::queue::{PRIORITY_STEP_MS, Priority, queue_key};
 use baton_core::transcript::Author;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -285,6 +285,23 @@ impl Store for SqliteStore {
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError> {
+        // `created_at - rank * step` is the queue key; the counting stays in SQLite, so a
+        // visitor's position costs one indexed count, not every open ticket's handoff.
+        let step = i64::try_from(PRIORITY_STEP_MS).unwrap_or(i64::MAX);
+        let key = queue_key(ticket.priority, ticket.created_at);
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE status IN ('queued', 'offline') AND id <> ? \
+             AND created_at - priority * ? < ?",
+        )
+        .bind(&ticket.id)
+        .bind(step)
+        .bind(key)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(ahead).unwrap_or(0))
     }
 
     async fn append_messages(
