@@ -1,5 +1,6 @@
-//! The SQLite store's batched append: consecutive sequence numbers, retries recognised by
-//! client id inside a batch and across batches, and runs of different authors in one batch.
+//! The SQLite store: the batched append (consecutive sequence numbers, retries recognised by
+//! client id inside a batch and across batches, runs of different authors in one batch) and
+//! the count of tickets ahead in the queue.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
