@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the human-chat server: widget socket, agent workspace, public config.
-    Serve(ServeOptions),
+    Serve(Box<ServeOptions>),
     /// Manage agent logins.
     Agent {
         /// What to do.
@@ -172,7 +172,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> ExitCode {
     let result = match cli.command {
-        Command::Serve(options) => crate::run::serve_command(options).map_err(Failure::Usage),
+        Command::Serve(options) => crate::run::serve_command(*options).map_err(Failure::Usage),
         Command::Agent {
             command:
                 AgentCommand::Add {

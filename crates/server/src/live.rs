@@ -9,7 +9,8 @@
 //!   limit); [`views`] turns stored tickets into what agents see; [`hub`] relays live events.
 //! - [`intake`] verifies a handoff ([`token`]) and re-runs the triggers; [`outcomes`] checks
 //!   the widget's outcome beacon.
-//! - [`auth`] and [`secret`]: agent passwords, random ids and tokens. [`metrics`]: counters
+//! - [`auth`] and [`secret`]: agent passwords, random ids and tokens; [`throttle`]: what a
+//!   login may cost. [`metrics`]: counters
 //!   for Prometheus. [`limits`]: what clients may send and hold.
 
 pub mod agent;
@@ -26,6 +27,7 @@ pub mod secret;
 pub mod serve;
 pub mod socket;
 pub mod state;
+pub mod throttle;
 pub mod token;
 pub mod views;
 pub mod visitor;

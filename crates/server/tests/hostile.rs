@@ -370,3 +370,60 @@ async fn metrics_are_read_only_with_their_token() {
     assert_eq!(status, 200);
     assert!(body.contains("baton_handoffs_total"), "{body}");
 }
+
+#[tokio::test]
+async fn logins_are_throttled_per_name_and_never_queue_a_hash() {
+    use baton_server::live::limits::Limits;
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        login_failures: 3,
+        ..Limits::default()
+    };
+    let server = Server::start_with(dir.path(), limits).await;
+    server.add_agent("ana", "correct horse").await;
+    server.add_agent("bob", "battery staple").await;
+    let login =
+        |name: &str, password: &str| json!({"name": name, "password": password}).to_string();
+    for _ in 0..3 {
+        let (status, _) = request(
+            &server.state,
+            "POST",
+            "/api/login",
+            Some(&login("ana", "guess")),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 401);
+    }
+    // Even the right password waits now: guessing stops paying before the hash.
+    let (status, body) = request(
+        &server.state,
+        "POST",
+        "/api/login",
+        Some(&login("ana", "correct horse")),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("failed logins"), "{body}");
+    // Another agent is not held up by it.
+    assert!(server.login("bob", "battery staple").await.is_some());
+    server.stop().await;
+
+    // With no hash free, a login is answered at once with 429, never queued.
+    let busy = Limits {
+        login_hashes: 0,
+        ..Limits::default()
+    };
+    let server = Server::start_with(&dir.path().join("busy"), busy).await;
+    let (status, body) = request(
+        &server.state,
+        "POST",
+        "/api/login",
+        Some(&login("ana", "correct horse")),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    server.stop().await;
+}

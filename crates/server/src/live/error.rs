@@ -2,10 +2,11 @@
 //! message.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::live::throttle::Busy;
 use crate::store::StoreError;
 
 /// One error type for handlers: internals are logged once, clients get a plain message.
@@ -19,6 +20,8 @@ pub enum AppError {
     NotFound,
     /// The request cannot be used; the reason is for the client.
     BadRequest(String),
+    /// Too many at once, or too many failures: try again later.
+    Busy(Busy),
     /// Storage or another internal failure.
     Internal(String),
 }
@@ -40,6 +43,15 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not found"),
             AppError::BadRequest(reason) => {
                 return (StatusCode::BAD_REQUEST, Json(json!({ "error": reason }))).into_response();
+            }
+            AppError::Busy(busy) => {
+                let (after, message) = match busy {
+                    Busy::Hashing => (1, "too many logins at once; try again in a moment"),
+                    Busy::Paused(_) => (60, "too many failed logins for this name; try later"),
+                };
+                let headers = [(header::RETRY_AFTER, after.to_string())];
+                let body = Json(json!({ "error": message }));
+                return (StatusCode::TOO_MANY_REQUESTS, headers, body).into_response();
             }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");

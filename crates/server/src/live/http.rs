@@ -262,6 +262,9 @@ async fn login(
     State(state): State<AppState>,
     Json(form): Json<Login>,
 ) -> Result<Json<Session>, AppError> {
+    let at = now();
+    // Held until the hash is checked: a flood of logins gets 429 here, not a thread each.
+    let _permit = state.logins.enter(&form.name, at).map_err(AppError::Busy)?;
     let agent = state.store.agent_by_name(&form.name).await?;
     // Verify against a real hash even for unknown names, so timing does not reveal them.
     let hash = agent
@@ -274,13 +277,14 @@ async fn login(
         tokio::task::spawn_blocking(move || crate::live::auth::verify_password(&password, &hash))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
+    let ok = ok && agent.is_some();
+    state.logins.record(&form.name, ok, at);
     let Some(agent) = agent.filter(|_| ok) else {
         tracing::info!("failed agent login");
         return Err(AppError::Unauthorized);
     };
     let token =
         crate::live::secret::random_token(32).map_err(|e| AppError::Internal(e.to_string()))?;
-    let at = now();
     let lasts = u64::try_from(state.limits.session.as_millis()).unwrap_or(u64::MAX);
     state
         .store

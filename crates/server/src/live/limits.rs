@@ -27,6 +27,14 @@ pub struct Limits {
     pub idle: Duration,
     /// How long an agent session lasts.
     pub session: Duration,
+    /// Password checks (argon2id, 19 MiB each) running at once; a login beyond them is
+    /// answered 429 at once instead of queueing a thread.
+    pub login_hashes: usize,
+    /// Failed logins of one name within [`Limits::login_window`] after which that name waits
+    /// for the rest of the window (429).
+    pub login_failures: u32,
+    /// The window of [`Limits::login_failures`].
+    pub login_window: Duration,
     /// The longest a signed visitor profile (a JWT) may be valid, from its `iat` (or from
     /// now, without one) to its `exp`; a longer-lived token is refused.
     pub token_lifetime: Duration,
@@ -45,6 +53,9 @@ impl Default for Limits {
             ping: Duration::from_secs(20),
             idle: Duration::from_secs(60),
             session: Duration::from_secs(12 * 3600),
+            login_hashes: 4,
+            login_failures: 10,
+            login_window: Duration::from_secs(15 * 60),
             token_lifetime: Duration::from_secs(24 * 3600),
         }
     }

@@ -11,6 +11,7 @@ use crate::live::hub::Hub;
 use crate::live::limits::Limits;
 use crate::live::metrics::Metrics;
 use crate::live::state::{AppState, SiteEntry};
+use crate::live::throttle::LoginGate;
 use crate::store::sqlite::SqliteStore;
 
 /// Serves until `shutdown` resolves, checking for trigger drift hourly meanwhile.
@@ -199,7 +200,14 @@ pub async fn state(options: ServeOptions) -> Result<AppState, StartError> {
             path: options.data.clone(),
             source,
         })?;
+    let limits = &options.limits;
+    let logins = LoginGate::new(
+        limits.login_hashes,
+        limits.login_failures,
+        u64::try_from(limits.login_window.as_millis()).unwrap_or(u64::MAX),
+    );
     Ok(AppState {
+        logins: Arc::new(logins),
         site: Arc::new(site),
         store: Arc::new(store),
         hub: Arc::new(Hub::default()),

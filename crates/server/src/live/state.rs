@@ -9,6 +9,7 @@ use baton_core::Site;
 use crate::live::hub::Hub;
 use crate::live::limits::Limits;
 use crate::live::metrics::Metrics;
+use crate::live::throttle::LoginGate;
 use crate::store::Store;
 
 /// The site being served.
@@ -44,6 +45,8 @@ pub struct AppState {
     /// Demo mode: the demo shop's API is served, and outcome beacons may be backdated (the
     /// simulated history of `baton simulate`).
     pub demo: bool,
+    /// What a login may cost (concurrent hashes, failures per name).
+    pub logins: Arc<LoginGate>,
     /// The hash of the token that reads `/metrics`; `None`: `/metrics` is served only in
     /// demo mode.
     pub metrics_token: Option<String>,
