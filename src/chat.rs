@@ -80,12 +80,17 @@ pub struct Chat {
     typing_sent: Millis,
     /// What [`Chat::poll`] still has to hand out since the last change.
     due: Due,
+    /// The id the next handoff goes out with: random, from the shell. It is the only proof
+    /// that a repeated handoff is this widget's retry (the server answers a retry with the
+    /// conversation), so it must not be built from anything an agent sees.
+    handoff_id: String,
 }
 
 impl Chat {
     /// A chat on `site`, rebuilt from what was saved; a record of another version, or one
-    /// without a visitor id, starts afresh as `visitor`.
-    pub fn restore(site: Arc<Site>, visitor: &str, saved: Saved) -> Chat {
+    /// without a visitor id, starts afresh as `visitor`. A handoff not made yet will go out
+    /// as `handoff_id` (random and unguessable: see [`Chat::hand_over`]).
+    pub fn restore(site: Arc<Site>, visitor: &str, handoff_id: String, saved: Saved) -> Chat {
         let saved = if saved.version == SAVED_VERSION && !saved.visitor.is_empty() {
             saved
         } else {
@@ -111,6 +116,7 @@ impl Chat {
             connected: false,
             outgoing: Vec::new(),
             typing_sent: 0,
+            handoff_id,
             due: Due::default(),
         };
         for Logged { event, at } in saved.events {
@@ -417,7 +423,7 @@ impl Chat {
                     self.fetching = Some(request);
                     self.fetch_started = false;
                 }
-                Output::Escalate(escalation) => self.hand_over(&escalation.reason, now),
+                Output::Escalate(escalation) => self.hand_over(&escalation.reason),
                 Output::End { csat } => self.end_asks_rating = csat,
                 Output::Capture { .. }
                 | Output::Fired(_)
@@ -427,7 +433,10 @@ impl Chat {
         }
     }
 
-    fn hand_over(&mut self, reason: &Reason, now: Millis) {
+    /// Hands the conversation over with the id given to [`Chat::restore`]: a secret between
+    /// this widget and the server, never built from the visitor id or the time (which agents
+    /// see), since whoever repeats it gets the conversation back.
+    fn hand_over(&mut self, reason: &Reason) {
         if self.saved.handover.is_some() {
             return;
         }
@@ -436,7 +445,7 @@ impl Chat {
         };
         self.notices.push(Notice::Escalate(reason.explain()));
         let last_seq = handoff.transcript.entries.len() as u64;
-        let id = format!("h-{}-{now}", self.conversation.visitor());
+        let id = self.handoff_id.clone();
         let frame = Wire::encode(&VisitorFrame::Handoff {
             id: id.clone(),
             handoff: Box::new(handoff),

@@ -100,7 +100,12 @@ fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
     }
     let saved = load_saved(&site.id, host.is_some());
     let widget = Widget {
-        chat: RwSignal::new(Chat::restore(Arc::clone(&site), &random_id("v"), saved)),
+        chat: RwSignal::new(Chat::restore(
+            Arc::clone(&site),
+            &random_id("v"),
+            random_id("h"),
+            saved,
+        )),
         conn: RwSignal::new(Conn::Idle),
         page: RwSignal::new(query.page.clone()),
         effects: carry_out,

@@ -13,7 +13,7 @@ fn site() -> Arc<Site> {
 }
 
 fn fresh() -> Chat {
-    let mut chat = Chat::restore(site(), "v-test", Saved::default());
+    let mut chat = Chat::restore(site(), "v-test", "h-secret".into(), Saved::default());
     chat.open(None, START);
     chat
 }
@@ -153,7 +153,7 @@ fn a_reload_rebuilds_the_same_conversation() {
     let before = chat.shown();
     let saved = serde_json::to_string(chat.saved()).expect("serialises");
     let saved: Saved = serde_json::from_str(&saved).expect("reads back");
-    let mut again = Chat::restore(site(), "v-test", saved);
+    let mut again = Chat::restore(site(), "v-test", "h-secret".into(), saved);
     assert_eq!(again.shown(), before);
     // The password reset call was in flight: the rebuilt chat asks for it again.
     let asked = effects(&mut again);
@@ -175,7 +175,7 @@ fn a_reload_before_the_welcome_sends_the_same_handoff_again() {
     chat.on_open();
     let first = wires(&mut chat);
     let saved: Saved = serde_json::from_str(&saved).expect("reads back");
-    let mut again = Chat::restore(site(), "v-test", saved);
+    let mut again = Chat::restore(site(), "v-test", "h-secret".into(), saved);
     effects(&mut again);
     again.on_open();
     let resent = wires(&mut again);
@@ -190,12 +190,12 @@ fn an_old_or_foreign_record_starts_afresh() {
     chat.say("hello there", "m1".into(), START + 1_000);
     let mut saved = chat.saved().clone();
     saved.version = 99;
-    let mut chat = Chat::restore(site(), "v-other", saved);
+    let mut chat = Chat::restore(site(), "v-other", "h-secret".into(), saved);
     chat.open(None, START);
     assert_eq!(chat.shown().len(), 2);
     assert_eq!(chat.saved().visitor, "v-other");
     // The visitor id survives a reload.
-    let again = Chat::restore(site(), "v-third", chat.saved().clone());
+    let again = Chat::restore(site(), "v-third", "h-secret".into(), chat.saved().clone());
     assert_eq!(again.saved().visitor, "v-other");
 }
 
@@ -392,7 +392,7 @@ fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
     chat.page("/cart".into(), START + 4_000);
     assert_eq!(beacon(&mut chat), None, "sent once");
     assert_eq!(chat.leaving(), None, "and not again on leaving");
-    let reloaded = Chat::restore(site(), "other", chat.saved().clone());
+    let reloaded = Chat::restore(site(), "other", "h-secret".into(), chat.saved().clone());
     assert!(reloaded.saved().resolved_sent, "a reload remembers it went");
 }
 
@@ -416,7 +416,7 @@ fn a_journey_that_asks_for_a_rating_sends_it_with_the_beacon_once() {
     assert_eq!((report.csat, report.csat_comment), (Some(4), None));
     assert!(!chat.rate(5, None, "c2".into()), "once");
     assert_eq!(beacon(&mut chat), None);
-    let reloaded = Chat::restore(site(), "other", chat.saved().clone());
+    let reloaded = Chat::restore(site(), "other", "h-secret".into(), chat.saved().clone());
     assert!(reloaded.bot_rated() && !reloaded.wants_bot_rating());
 }
 
@@ -429,7 +429,7 @@ fn a_handed_over_chat_sends_no_beacon() {
 
 #[test]
 fn poll_hands_out_what_the_visitor_notices_in_order_then_nothing() {
-    let mut chat = Chat::restore(site(), "v-test", Saved::default());
+    let mut chat = Chat::restore(site(), "v-test", "h-secret".into(), Saved::default());
     // Restored: save the fresh record (its visitor id), set the timers, nothing else.
     assert_eq!(effects(&mut chat), vec![Effect::Save, Effect::WakeAt(None)]);
     chat.open(None, START);
@@ -616,4 +616,28 @@ fn the_typing_indicator_goes_both_ways_without_flooding() {
     chat.on_close();
     chat.typing(START + 20_000);
     assert_eq!(typing_frames(&mut chat), 0, "nothing to send it on");
+}
+
+#[test]
+fn the_handoff_goes_out_with_the_secret_id_not_one_made_of_what_agents_see() {
+    let mut chat = handed_over();
+    effects(&mut chat);
+    let sent = on_open(&mut chat);
+    let id = sent
+        .iter()
+        .find_map(|f| match f {
+            VisitorFrame::Handoff { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+        .expect("the handoff is sent on open");
+    assert_eq!(id, "h-secret");
+    // A reload resends the same id: the server knows a retry by it.
+    let mut again = Chat::restore(site(), "v-other", "h-new".into(), chat.saved().clone());
+    let resent = on_open(&mut again);
+    assert!(
+        resent
+            .iter()
+            .any(|f| matches!(f, VisitorFrame::Handoff { id, .. } if id == "h-secret")),
+        "{resent:?}"
+    );
 }
