@@ -7,10 +7,13 @@
 //!   letters, digits and `-` (not at either end of a label) joined by single dots, and the
 //!   last label (the TLD) is at least two letters. If the text after the `@` continues past
 //!   a valid domain (`jane@example.com5`), the longest valid domain is taken.
-//! * `[card]`: a run of digits (ASCII or full-width `０`–`９`) in which a single space or
-//!   a single dash may separate digits, when any window of 13–19 consecutive digits in the
-//!   run passes the Luhn check. The whole run is replaced. A 16-digit run without such a
-//!   window is not a card (and, being longer than 15 digits, not a phone either).
+//! * `[card]`: a run of decimal digits (ASCII, Arabic-Indic, Persian, Devanagari, Bengali,
+//!   Thai or full-width `０`–`９`) in which up to three separators may sit between two
+//!   digits (spaces, tabs, no-break and thin spaces, hyphens, en and em dashes, minus
+//!   signs, dots, slashes, underscores, commas: `4111.1111…`, `4111 – 1111…`), when any
+//!   window of 13–19 consecutive digits in the run passes the Luhn check. The whole run is
+//!   replaced. A 16-digit run without such a window is not a card (and, being longer than
+//!   15 digits, not a phone either).
 //! * `[phone]`: an optional leading `+`, then 7–15 digits separated by single spaces,
 //!   dashes or dots, with at most one parenthesised group of digits such as `(555)` or
 //!   `(0)`. It is not a phone when touched by a letter (except from scripts written without
@@ -30,8 +33,8 @@
 //! # Guarantee
 //!
 //! Whatever the input and configuration, the output contains no window of 13–19
-//! consecutive digits (ignoring a single space or dash between two digits, and counting
-//! full-width digits) that passes the Luhn check. Redaction never panics, leaves text
+//! consecutive digits (of any of the scripts above, ignoring up to three separators between
+//! two digits) that passes the Luhn check. Redaction never panics, leaves text
 //! without digits or `@` unchanged, and is idempotent: redacting its own output changes
 //! nothing. With configured patterns, idempotence holds as long as their matches stop
 //! uncovering new matches within 8 passes; real patterns settle in two.
@@ -190,7 +193,7 @@ impl Redactor {
         // Most chat lines hold no digit at all: a byte scan skips both digit scanners.
         if current
             .bytes()
-            .any(|b| b.is_ascii_digit() || b == FULL_WIDTH_LEAD)
+            .any(|b| b.is_ascii_digit() || DIGIT_LEADS.contains(&b))
         {
             for stage in [redact_cards as fn(&str) -> Option<String>, redact_phones] {
                 if let Some(next) = stage(owned.as_deref().unwrap_or(text)) {
@@ -359,17 +362,52 @@ fn luhn_double(d: u8) -> u8 {
     if doubled > 9 { doubled - 9 } else { doubled }
 }
 
-/// The first byte of every full-width digit's UTF-8 encoding; lets a byte scan decide
-/// cheaply that a text holds no digits at all.
-const FULL_WIDTH_LEAD: u8 = 0xEF;
+/// The zeros of the decimal digit blocks read as digits: ASCII, Arabic-Indic, Extended
+/// Arabic-Indic (Persian, Urdu), Devanagari, Bengali, Thai and full-width. Each block is
+/// ten consecutive code points, zero first.
+const DIGIT_ZEROS: [u32; 7] = [0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10];
 
-/// The value of an ASCII or full-width digit.
+/// The first bytes of the UTF-8 encodings of the non-ASCII digits above (`D9`, `DB`: the
+/// Arabic blocks; `E0`: Devanagari, Bengali, Thai; `EF`: full-width); lets a byte scan
+/// decide cheaply that a text holds no digits at all.
+const DIGIT_LEADS: [u8; 4] = [0xD9, 0xDB, 0xE0, 0xEF];
+
+/// The value of a decimal digit of one of the [`DIGIT_ZEROS`] blocks.
 fn digit_value(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => u8::try_from(u32::from(c) - u32::from('0')).ok(),
-        '\u{FF10}'..='\u{FF19}' => u8::try_from(u32::from(c) - 0xFF10).ok(),
-        _ => None,
+    let code = u32::from(c);
+    DIGIT_ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .and_then(|zero| u8::try_from(code - zero).ok())
+}
+
+/// Most separator characters between two digits of one card number: `4111 - 1111` has
+/// three.
+const MAX_CARD_GAP: usize = 3;
+
+/// What people type between the groups of a card number: spaces (also tab, no-break and
+/// thin spaces), dashes (hyphens, en and em dashes, minus), dots, slashes, underscores and
+/// commas.
+fn is_card_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\u{A0}' | '\u{2007}' | '\u{2009}' | '\u{202F}' | '-' | '\u{2010}'
+            ..='\u{2014}' | '\u{2212}' | '.' | '/' | '_' | ','
+    )
+}
+
+/// The byte length of 1–[`MAX_CARD_GAP`] separators at `at` followed by a digit, if that is
+/// what is there: the gap inside a card number.
+fn card_gap(text: &str, at: usize) -> Option<usize> {
+    let mut end = at;
+    for _ in 0..MAX_CARD_GAP {
+        let c = char_at(text, end).filter(|&c| is_card_separator(c))?;
+        end += c.len_utf8();
+        if char_at(text, end).is_some_and(is_digit) {
+            return Some(end - at);
+        }
     }
+    None
 }
 
 fn is_digit(c: char) -> bool {
@@ -512,9 +550,9 @@ fn redact_cards(text: &str) -> Option<String> {
             if let Some(d) = digit_value(c) {
                 digits.push(d);
                 end += c.len_utf8();
-            } else if matches!(c, ' ' | '-') && char_at(text, end + 1).is_some_and(is_digit) {
-                // Both separators are one byte; the digit after is taken next round.
-                end += 1;
+            } else if let Some(gap) = card_gap(text, end) {
+                // The digit after the gap is taken next round.
+                end += gap;
             } else {
                 break;
             }

@@ -427,3 +427,44 @@ async fn logins_are_throttled_per_name_and_never_queue_a_hash() {
     assert_eq!(status, 429, "{body}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn card_numbers_in_any_common_format_are_not_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let cards = [
+        "4111.1111.1111.1111",
+        "4111 - 1111 - 1111 - 1111",
+        "4111\u{A0}1111\u{A0}1111\u{A0}1111",
+        "٤١١١ ١١١١ ١١١١ ١١١١",
+    ];
+    let mut payload = handoff("v-formats", &["talk to a human"], None);
+    // A client that does not redact: the server does it again.
+    payload.transcript.entries[0].text = format!("my card {}", cards[0]);
+    let (mut ws, id, _, _) = hand_over(server.addr, "h-formats", payload).await;
+    for (n, card) in cards.iter().enumerate().skip(1) {
+        send_visitor(
+            &mut ws,
+            VisitorFrame::Message {
+                id: format!("m{n}"),
+                text: format!("it is {card} ok"),
+            },
+        )
+        .await;
+    }
+    let stored = wait_for(|| async {
+        let messages = server.state.store.messages_after(&id, 0).await.unwrap();
+        (messages
+            .iter()
+            .filter(|m| m.text.contains("[card]"))
+            .count()
+            == cards.len())
+        .then_some(messages)
+    })
+    .await;
+    let all = format!("{stored:?}");
+    for card in cards {
+        assert!(!all.contains(card), "{card} stored: {all}");
+    }
+    server.stop().await;
+}
