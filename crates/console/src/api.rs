@@ -135,6 +135,15 @@ async fn fetch(request: Result<Request, gloo_net::Error>) -> Result<(u16, String
     Ok((response.status(), text))
 }
 
+/// Ends the session on the server, so the token stops working at once (best effort: the page
+/// forgets the token either way).
+pub async fn logout(token: &str) {
+    let request = Request::post("/api/logout")
+        .header("Authorization", &format!("Bearer {token}"))
+        .build();
+    let _ = fetch(request).await;
+}
+
 /// Logs in; `Err` is a sentence for the form.
 pub async fn login(name: &str, password: &str) -> Result<Session, String> {
     let body = serde_json::json!({ "name": name, "password": password }).to_string();

@@ -41,6 +41,12 @@ fn log_out(
     why: Option<&str>,
 ) {
     socket.stop();
+    if why.is_none()
+        && let Some(token) = session.get_untracked().map(|s| s.token)
+    {
+        // The agent chose to leave: end the session on the server too.
+        leptos::task::spawn_local(async move { api::logout(&token).await });
+    }
     api::save_session(None);
     message.set(why.map(str::to_owned));
     session.set(None);

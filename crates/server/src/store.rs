@@ -370,6 +370,8 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
         now: Millis,
     ) -> Result<Option<AgentRow>, StoreError>;
+    /// Ends a session (logout); `true` if there was one.
+    async fn end_session(&self, token_hash: &str) -> Result<bool, StoreError>;
 }
 
 /// A message to append.

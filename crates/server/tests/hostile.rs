@@ -468,3 +468,55 @@ async fn card_numbers_in_any_common_format_are_not_stored() {
     }
     server.stop().await;
 }
+
+#[tokio::test]
+async fn logging_out_ends_the_session_and_closes_its_sockets() {
+    use baton_server::live::limits::Limits;
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        session_check: std::time::Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let server = Server::start_with(dir.path(), limits).await;
+    server.add_agent("ana", "correct horse").await;
+    let token = server.login("ana", "correct horse").await.unwrap();
+    let (mut ws, _) = agent_socket(server.addr, &token).await;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let (status, _) = request(&server.state, "POST", "/api/logout", None, &auth).await;
+    assert_eq!(status, 204);
+    // The open socket is closed with 1008 soon after.
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("the socket closes after logout");
+    assert_eq!(closed, Some(1008));
+    // The token no longer logs a socket in, and logging out again is not an error.
+    let mut again = connect(server.addr, "/ws/agent").await;
+    send_agent(
+        &mut again,
+        baton_core::protocol::AgentFrame::Login {
+            token: token.clone(),
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv_agent(&mut again).await,
+        baton_core::protocol::ServerToAgent::Error {
+            code: baton_core::protocol::ErrorCode::Login,
+            ..
+        }
+    ));
+    let (status, _) = request(&server.state, "POST", "/api/logout", None, &auth).await;
+    assert_eq!(status, 204);
+    server.stop().await;
+}

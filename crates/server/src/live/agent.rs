@@ -40,7 +40,7 @@ async fn run(state: AppState, socket: WebSocket) {
         Incoming::Gone => return,
         Incoming::Idle | Incoming::Nothing => None,
     };
-    let Some(agent) = agent else {
+    let Some((agent, hash)) = agent else {
         Metrics::inc(&metrics.frames_rejected);
         out.send(ServerToAgent::Error {
             code: ErrorCode::Login,
@@ -52,6 +52,11 @@ async fn run(state: AppState, socket: WebSocket) {
         return;
     };
     let _online = state.hub.agent_online();
+    let _watch = AbortOnDrop(tokio::spawn(watch_session(
+        state.clone(),
+        out.clone(),
+        hash,
+    )));
     let mut session = Session {
         bucket: Bucket::new(limits.agent_burst, limits.agent_per_second),
         state,
@@ -64,13 +69,38 @@ async fn run(state: AppState, socket: WebSocket) {
     socket::serve_frames(session, stream, &out, &limits, &metrics.frames_rejected).await;
 }
 
-async fn login(state: &AppState, text: &str) -> Option<AgentRow> {
+/// The agent of a `login` frame, and its session's token hash.
+async fn login(state: &AppState, text: &str) -> Option<(AgentRow, String)> {
     let Ok(AgentFrame::Login { token }) = parse_agent(text, &state.limits).map(Checked::into_inner)
     else {
         return None;
     };
     let hash = crate::live::secret::token_hash(&token);
-    state.store.session_agent(&hash, now()).await.ok().flatten()
+    let agent = state
+        .store
+        .session_agent(&hash, now())
+        .await
+        .ok()
+        .flatten()?;
+    Some((agent, hash))
+}
+
+/// Re-checks the session every `Limits::session_check`; once it has ended (expired or
+/// logged out) the socket is closed with 1008.
+async fn watch_session(state: AppState, out: Outbox, hash: String) {
+    let every = state.limits.session_check;
+    loop {
+        tokio::time::sleep(every).await;
+        match state.store.session_agent(&hash, now()).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                out.close(close::POLICY, "session ended").await;
+                return;
+            }
+            // A store hiccup is not a logout: check again next time.
+            Err(e) => tracing::warn!(error = %e, "could not re-check an agent session"),
+        }
+    }
 }
 
 struct Session {

@@ -32,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         .route("/schema.json", get(schema))
         .route("/baton.js", get(loader))
         .route("/api/login", post(login))
+        .route("/api/logout", post(logout))
         .route("/api/outcome", post(crate::live::outcomes::receive))
         .route("/api/insights", get(insights))
         .route("/ws/visitor", get(crate::live::visitor::upgrade))
@@ -300,6 +301,22 @@ async fn login(
         token,
         name: agent.name,
     }))
+}
+
+/// Ends the session of `Authorization: Bearer <token>`: the token stops working at once, and
+/// the agent sockets logged in with it close within `Limits::session_check`. Always `204`
+/// (logging out twice is not an error).
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, AppError> {
+    if let Some(token) = bearer(&headers) {
+        let hash = crate::live::secret::token_hash(token);
+        if state.store.end_session(&hash).await? {
+            tracing::info!("agent logged out");
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The demo shop's order API, for the example config's `fetch` node: orders whose number

@@ -27,6 +27,9 @@ pub struct Limits {
     pub idle: Duration,
     /// How long an agent session lasts.
     pub session: Duration,
+    /// How often an open agent socket re-checks its session: one that has ended (expired,
+    /// or logged out) closes its socket within this time.
+    pub session_check: Duration,
     /// Password checks (argon2id, 19 MiB each) running at once; a login beyond them is
     /// answered 429 at once instead of queueing a thread.
     pub login_hashes: usize,
@@ -53,6 +56,7 @@ impl Default for Limits {
             ping: Duration::from_secs(20),
             idle: Duration::from_secs(60),
             session: Duration::from_secs(12 * 3600),
+            session_check: Duration::from_secs(30),
             login_hashes: 4,
             login_failures: 10,
             login_window: Duration::from_secs(15 * 60),

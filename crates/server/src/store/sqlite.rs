@@ -527,6 +527,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn end_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn session_agent(
         &self,
         token_hash: &str,
