@@ -56,15 +56,25 @@ pub enum QueueEvent {
 /// The relay.
 #[derive(Debug)]
 pub struct Hub {
-    rooms: Mutex<HashMap<String, broadcast::Sender<Live>>>,
+    rooms: Mutex<Rooms>,
     queue: broadcast::Sender<QueueEvent>,
     agents_online: AtomicUsize,
 }
 
+/// The rooms by ticket id, and the size at which rooms nobody follows any more are swept.
+#[derive(Debug, Default)]
+struct Rooms {
+    by_ticket: HashMap<String, broadcast::Sender<Live>>,
+    sweep_at: usize,
+}
+
+/// Fewest rooms before a sweep: below it, dead rooms cost less than looking for them.
+const SWEEP_MIN: usize = 64;
+
 impl Default for Hub {
     fn default() -> Self {
         Hub {
-            rooms: Mutex::new(HashMap::new()),
+            rooms: Mutex::new(Rooms::default()),
             queue: broadcast::channel(QUEUE_CAPACITY).0,
             agents_online: AtomicUsize::new(0),
         }
@@ -72,28 +82,46 @@ impl Default for Hub {
 }
 
 impl Hub {
-    fn room(&self, ticket: &str) -> broadcast::Sender<Live> {
-        let mut rooms = self
-            .rooms
+    fn rooms(&self) -> std::sync::MutexGuard<'_, Rooms> {
+        self.rooms
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Rooms nobody listens to any more are dropped here, so the map stays as small as the
-        // set of live conversations.
-        rooms.retain(|_, sender| sender.receiver_count() > 0);
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Listens to a ticket's room, opening it if nobody follows the ticket yet.
+    pub fn subscribe(&self, ticket: &str) -> broadcast::Receiver<Live> {
+        let mut rooms = self.rooms();
+        // Rooms nobody listens to any more are swept when the map has doubled since the last
+        // sweep: the map stays within twice the set of live conversations, and the sweep's
+        // cost is spread over the subscriptions that grew it (no scan per message).
+        if rooms.by_ticket.len() >= rooms.sweep_at {
+            rooms
+                .by_ticket
+                .retain(|_, sender| sender.receiver_count() > 0);
+            rooms.sweep_at = (rooms.by_ticket.len() * 2).max(SWEEP_MIN);
+        }
         rooms
+            .by_ticket
             .entry(ticket.to_owned())
             .or_insert_with(|| broadcast::channel(ROOM_CAPACITY).0)
-            .clone()
+            .subscribe()
     }
 
-    /// Listens to a ticket's room.
-    pub fn subscribe(&self, ticket: &str) -> broadcast::Receiver<Live> {
-        self.room(ticket).subscribe()
-    }
-
-    /// Tells everyone in a ticket's room (no one listening is fine).
+    /// Tells everyone in a ticket's room: one lookup. With no one listening there is no
+    /// room (or a dead one, dropped here), and nothing to tell.
     pub fn publish(&self, ticket: &str, event: Live) {
-        let _ = self.room(ticket).send(event);
+        let mut rooms = self.rooms();
+        let Some(sender) = rooms.by_ticket.get(ticket) else {
+            return;
+        };
+        if sender.send(event).is_err() {
+            rooms.by_ticket.remove(ticket);
+        }
+    }
+
+    /// Rooms open now (live or not yet swept).
+    pub fn rooms_open(&self) -> usize {
+        self.rooms().by_ticket.len()
     }
 
     /// Listens to queue changes.
@@ -192,5 +220,38 @@ pub async fn pump<T: serde::Serialize>(
                 }
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publishing_reaches_followers_and_dead_rooms_do_not_pile_up() {
+        let hub = Hub::default();
+        let mut follower = hub.subscribe("t1");
+        hub.publish("t1", Live::Closed);
+        assert_eq!(follower.try_recv().ok(), Some(Live::Closed));
+        // Nobody follows t2: publishing opens no room.
+        hub.publish("t2", Live::Closed);
+        assert_eq!(hub.rooms_open(), 1);
+        drop(follower);
+        // A room whose followers left is dropped by the next publish to it…
+        hub.publish("t1", Live::AgentLeft);
+        assert_eq!(hub.rooms_open(), 0);
+        // …or swept once the map has grown: it stays within twice the live rooms.
+        let mut live = Vec::new();
+        for i in 0..1_000 {
+            let receiver = hub.subscribe(&format!("t{i}"));
+            if i % 10 == 0 {
+                live.push(receiver);
+            }
+        }
+        assert!(
+            hub.rooms_open() <= 2 * live.len() + SWEEP_MIN,
+            "{}",
+            hub.rooms_open()
+        );
     }
 }
