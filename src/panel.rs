@@ -124,7 +124,8 @@ fn StageBox(widget: Widget) -> impl IntoView {
                 view! { <p class="stage" role="status">"Thank you for your rating."</p> }.into_any()
             }
             Some(Stage::Offline) if !email_left => view! { <EmailForm widget /> }.into_any(),
-            Some(Stage::Closed) if !rated => view! { <Rating widget /> }.into_any(),
+            Some(Stage::Closed) if !rated => view! { <Rating widget /> <NewChat widget /> }.into_any(),
+            Some(Stage::Closed | Stage::Lost) => view! { <NewChat widget /> }.into_any(),
             Some(Stage::Queued { position }) => view! {
                 <p class="stage" role="status">
                     {format!("You are number {position} in the queue. A person will be with you shortly.")}
@@ -162,6 +163,24 @@ fn EmailForm(widget: Widget) -> impl IntoView {
             </div>
             <p class="problem" role="alert">{move || problem.get()}</p>
         </form>
+    }
+}
+
+/// After a chat with a person ended: a way to begin again, instead of a dead composer.
+#[component]
+fn NewChat(
+    /// The widget whose chat starts over.
+    widget: Widget,
+) -> impl IntoView {
+    let start = move |_| {
+        let page = widget.page.get_untracked();
+        widget.act(|chat, now| chat.start_over(random_id("h"), page, now));
+        crate::widget::focus_input();
+    };
+    view! {
+        <div class="stage new-chat">
+            <button type="button" class="choice" on:click=start>"Start a new conversation"</button>
+        </div>
     }
 }
 

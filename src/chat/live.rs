@@ -1,10 +1,13 @@
 //! The conversation with a person, from the handover on: the socket's frames both ways and
 //! what the visitor sends the team (messages typed, an email address left).
 
+use std::sync::Arc;
+
 use baton_core::Millis;
+use baton_core::conversation::Event;
 use baton_core::protocol::{ErrorCode, ServerToVisitor, VisitorFrame};
 
-use super::{Chat, Line, Notice, Stage, Wire, system};
+use super::{Chat, Line, Notice, Saved, Stage, Wire, system};
 
 impl Chat {
     /// The visitor is typing in a live chat: a `typing` frame for the agent, at most one
@@ -25,10 +28,51 @@ impl Chat {
 
     /// Whether the chat needs its socket: from the handover on.
     pub fn wants_socket(&self) -> bool {
+        self.saved.handover.as_ref().is_some_and(|h| match h.stage {
+            Stage::Lost => false,
+            // A closed chat needs the socket only to send what is left (a rating, an
+            // address): no page view of a finished conversation opens one for nothing.
+            Stage::Closed => !h.later.is_empty() || !h.outbox.is_empty(),
+            _ => true,
+        })
+    }
+
+    /// Whether the conversation with a person is over (closed, or unknown to the server), so
+    /// the visitor may start a new one.
+    pub fn ended(&self) -> bool {
         self.saved
             .handover
             .as_ref()
-            .is_some_and(|h| h.stage != Stage::Lost)
+            .is_some_and(|h| matches!(h.stage, Stage::Closed | Stage::Lost))
+    }
+
+    /// After an ended conversation, starts a new one for the same visitor: a fresh engine,
+    /// greeted again on `page`, with the profile the host page gave (its token and
+    /// attributes) kept; `handoff_id` is for its handoff. Nothing happens before the end.
+    pub fn start_over(&mut self, handoff_id: String, page: Option<String>, now: Millis) {
+        if !self.ended() {
+            return;
+        }
+        let profiles: Vec<Event> = self
+            .saved
+            .events
+            .iter()
+            .filter(|l| matches!(l.event, Event::Profile { .. }))
+            .map(|l| l.event.clone())
+            .collect();
+        let visitor = self.saved.visitor.clone();
+        let fresh = Saved {
+            version: self.saved.version,
+            visitor: visitor.clone(),
+            token: self.saved.token.clone(),
+            ..Saved::default()
+        };
+        let site = Arc::clone(self.conversation.site());
+        *self = Chat::restore(site, &visitor, handoff_id, fresh);
+        self.open(page, now);
+        for profile in profiles {
+            self.feed(profile, now);
+        }
     }
 
     /// The socket opened. [`Chat::poll`] then hands out `hello`, the handoff if it was never

@@ -641,3 +641,59 @@ fn the_handoff_goes_out_with_the_secret_id_not_one_made_of_what_agents_see() {
         "{resent:?}"
     );
 }
+
+#[test]
+fn an_ended_chat_opens_no_socket_and_the_visitor_can_start_over() {
+    let mut chat = handed_over();
+    chat.on_frame(ServerToVisitor::Closed);
+    assert!(chat.ended());
+    assert!(
+        !chat.wants_socket(),
+        "a closed chat with nothing to send needs no socket"
+    );
+    chat.rate(5, None, "c1".into());
+    assert!(chat.wants_socket(), "the rating still has to go out");
+    effects(&mut chat);
+    chat.on_open();
+    effects(&mut chat);
+    assert!(
+        !chat.wants_socket(),
+        "once it went, the socket is not needed again"
+    );
+
+    chat.start_over("h-next".into(), None, START + 60_000);
+    assert!(chat.handover().is_none() && !chat.ended());
+    let greeted = notices(&mut chat);
+    assert!(
+        greeted.iter().any(|n| matches!(
+            n,
+            Notice::Message {
+                from: Author::Bot,
+                ..
+            }
+        )),
+        "{greeted:?}"
+    );
+    chat.say("can I talk to a human please", "m9".into(), START + 61_000);
+    let sent = on_open(&mut chat);
+    assert!(
+        sent.iter()
+            .any(|f| matches!(f, VisitorFrame::Handoff { id, .. } if id == "h-next")),
+        "a new conversation hands over with its own id: {sent:?}"
+    );
+}
+
+#[test]
+fn starting_over_keeps_the_visitor_and_does_nothing_before_the_end() {
+    let mut chat = handed_over();
+    let visitor = chat.saved().visitor.clone();
+    chat.start_over("h-next".into(), None, START + 5_000);
+    assert!(chat.handover().is_some(), "a live chat is not thrown away");
+    chat.on_frame(ServerToVisitor::Error {
+        code: ErrorCode::UnknownConversation,
+        message: "gone".into(),
+    });
+    chat.start_over("h-next".into(), None, START + 6_000);
+    assert_eq!(chat.saved().visitor, visitor);
+    assert!(chat.handover().is_none());
+}

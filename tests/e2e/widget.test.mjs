@@ -264,6 +264,14 @@ test('live chat both ways, through a reload, another page and a server restart, 
   await assertAccessible(page, 'the rating');
   await frame.getByRole('button', { name: '5 out of 5' }).click();
   await shown(frame, 'Thank you for your rating.');
+
+  // The ended chat is no dead end: the visitor starts a new conversation and types again.
+  const input = frame.locator('#baton-input');
+  assert.equal(await input.isDisabled(), true, 'the ended chat takes no more messages');
+  await frame.getByRole('button', { name: 'Start a new conversation' }).click();
+  await frame.locator('.log li').filter({ hasText: 'Welcome back.' }).waitFor({ state: 'detached' });
+  assert.equal(await input.isDisabled(), false, 'a new conversation takes messages');
+  await assertAccessible(page, 'a new conversation');
   back.close();
   await context.close();
 });
