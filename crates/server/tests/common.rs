@@ -106,10 +106,15 @@ impl Server {
         self.state.store.add_agent(agent, 0).await.unwrap();
     }
 
+    /// Logs in over HTTP: the status and the body.
+    pub async fn try_login(&self, name: &str, password: &str) -> (u16, String) {
+        let body = serde_json::json!({ "name": name, "password": password }).to_string();
+        request(&self.state, "POST", "/api/login", Some(&body), &[]).await
+    }
+
     /// Logs in over HTTP and returns the session token.
     pub async fn login(&self, name: &str, password: &str) -> Option<String> {
-        let body = serde_json::json!({ "name": name, "password": password }).to_string();
-        let (status, response) = request(&self.state, "POST", "/api/login", Some(&body), &[]).await;
+        let (status, response) = self.try_login(name, password).await;
         (status == 200).then(|| {
             serde_json::from_str::<serde_json::Value>(&response).unwrap()["token"]
                 .as_str()
@@ -284,25 +289,8 @@ pub async fn hand_over(
     handoff_id: &str,
     handoff: baton_core::protocol::Handoff,
 ) -> (Ws, String, String, u64) {
-    let mut ws = connect(addr, "/ws/visitor").await;
-    send_visitor(
-        &mut ws,
-        VisitorFrame::Hello {
-            site: "demo-shop".into(),
-            resume: None,
-            last_seq: 0,
-        },
-    )
-    .await;
     let len = handoff.transcript.entries.len() as u64;
-    send_visitor(
-        &mut ws,
-        VisitorFrame::Handoff {
-            id: handoff_id.into(),
-            handoff: Box::new(handoff),
-        },
-    )
-    .await;
+    let mut ws = send_handoff(addr, handoff_id, handoff).await;
     let (conversation, resume) = match recv_visitor(&mut ws).await {
         ServerToVisitor::Welcome {
             conversation,
@@ -315,6 +303,33 @@ pub async fn hand_over(
         ServerToVisitor::Queued { .. }
     ));
     (ws, conversation, resume, len)
+}
+
+/// Connects a visitor, says hello and sends the handoff; reads nothing back.
+pub async fn send_handoff(
+    addr: SocketAddr,
+    handoff_id: &str,
+    handoff: baton_core::protocol::Handoff,
+) -> Ws {
+    let mut ws = connect(addr, "/ws/visitor").await;
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Hello {
+            site: "demo-shop".into(),
+            resume: None,
+            last_seq: 0,
+        },
+    )
+    .await;
+    send_visitor(
+        &mut ws,
+        VisitorFrame::Handoff {
+            id: handoff_id.into(),
+            handoff: Box::new(handoff),
+        },
+    )
+    .await;
+    ws
 }
 
 /// Logs an agent in over the socket and reads the welcome and queue snapshot.

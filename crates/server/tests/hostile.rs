@@ -87,24 +87,7 @@ async fn handoff_lines_cannot_speak_for_baton_or_an_agent() {
                 sentiment: None,
             },
         );
-        let mut ws = connect(server.addr, "/ws/visitor").await;
-        send_visitor(
-            &mut ws,
-            VisitorFrame::Hello {
-                site: "demo-shop".into(),
-                resume: None,
-                last_seq: 0,
-            },
-        )
-        .await;
-        send_visitor(
-            &mut ws,
-            VisitorFrame::Handoff {
-                id: format!("h-lines-{n}"),
-                handoff: Box::new(payload),
-            },
-        )
-        .await;
+        let mut ws = send_handoff(server.addr, &format!("h-lines-{n}"), payload).await;
         match recv_visitor(&mut ws).await {
             ServerToVisitor::Error { code, message } => {
                 assert_eq!(code, baton_core::protocol::ErrorCode::BadHandoff);
@@ -382,28 +365,11 @@ async fn logins_are_throttled_per_name_and_never_queue_a_hash() {
     let server = Server::start_with(dir.path(), limits).await;
     server.add_agent("ana", "correct horse").await;
     server.add_agent("bob", "battery staple").await;
-    let login =
-        |name: &str, password: &str| json!({"name": name, "password": password}).to_string();
     for _ in 0..3 {
-        let (status, _) = request(
-            &server.state,
-            "POST",
-            "/api/login",
-            Some(&login("ana", "guess")),
-            &[],
-        )
-        .await;
-        assert_eq!(status, 401);
+        assert_eq!(server.try_login("ana", "guess").await.0, 401);
     }
     // Even the right password waits now: guessing stops paying before the hash.
-    let (status, body) = request(
-        &server.state,
-        "POST",
-        "/api/login",
-        Some(&login("ana", "correct horse")),
-        &[],
-    )
-    .await;
+    let (status, body) = server.try_login("ana", "correct horse").await;
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("failed logins"), "{body}");
     // Another agent is not held up by it.
@@ -416,14 +382,7 @@ async fn logins_are_throttled_per_name_and_never_queue_a_hash() {
         ..Limits::default()
     };
     let server = Server::start_with(&dir.path().join("busy"), busy).await;
-    let (status, body) = request(
-        &server.state,
-        "POST",
-        "/api/login",
-        Some(&login("ana", "correct horse")),
-        &[],
-    )
-    .await;
+    let (status, body) = server.try_login("ana", "correct horse").await;
     assert_eq!(status, 429, "{body}");
     server.stop().await;
 }

@@ -463,25 +463,8 @@ async fn outside_business_hours_a_handoff_waits_offline_even_with_an_agent_onlin
     let token = server.login("ana", "correct horse").await.unwrap();
     let (_agent, _) = agent_socket(server.addr, &token).await;
 
-    let mut ws = connect(server.addr, "/ws/visitor").await;
-    send_visitor(
-        &mut ws,
-        VisitorFrame::Hello {
-            site: "demo-shop".into(),
-            resume: None,
-            last_seq: 0,
-        },
-    )
-    .await;
     let payload = handoff("v-night", &["talk to a human"], None);
-    send_visitor(
-        &mut ws,
-        VisitorFrame::Handoff {
-            id: "night".into(),
-            handoff: Box::new(payload),
-        },
-    )
-    .await;
+    let mut ws = send_handoff(server.addr, "night", payload).await;
     let id = match recv_visitor(&mut ws).await {
         ServerToVisitor::Welcome { conversation, .. } => conversation,
         other => panic!("{other:?}"),
