@@ -84,6 +84,11 @@ pub struct Chat {
     /// that a repeated handoff is this widget's retry (the server answers a retry with the
     /// conversation), so it must not be built from anything an agent sees.
     handoff_id: String,
+    /// The random id given to [`Chat::restore`]; a conversation started over hands over as
+    /// it with a count (see [`Chat::say`]).
+    handoff_base: String,
+    /// Conversations started over since the restore.
+    restarts: u32,
 }
 
 impl Chat {
@@ -116,7 +121,9 @@ impl Chat {
             connected: false,
             outgoing: Vec::new(),
             typing_sent: 0,
+            handoff_base: handoff_id.clone(),
             handoff_id,
+            restarts: 0,
             due: Due::default(),
         };
         for Logged { event, at } in saved.events {
@@ -144,13 +151,15 @@ impl Chat {
     /// The visitor sent `text`; `id` is a fresh client id for it. Before the handover the
     /// bot answers (the handoff redacts the transcript it sends); after it the message goes
     /// to the person redacted, through the outbox (and at once if connected), and the visitor
-    /// sees what was sent.
+    /// sees what was sent. After a conversation with a person ended (closed, or unknown to
+    /// the server), writing again starts a new one with the bot: no dead end.
     pub fn say(&mut self, text: &str, id: String, now: Millis) {
         self.changed();
         let text = text.trim();
         if text.is_empty() || text.len() > baton_core::conversation::MAX_MESSAGE_BYTES {
             return;
         }
+        self.start_over(now);
         match &mut self.saved.handover {
             None => {
                 self.feed(

@@ -124,8 +124,7 @@ fn StageBox(widget: Widget) -> impl IntoView {
                 view! { <p class="stage" role="status">"Thank you for your rating."</p> }.into_any()
             }
             Some(Stage::Offline) if !email_left => view! { <EmailForm widget /> }.into_any(),
-            Some(Stage::Closed) if !rated => view! { <Rating widget /> <NewChat widget /> }.into_any(),
-            Some(Stage::Closed | Stage::Lost) => view! { <NewChat widget /> }.into_any(),
+            Some(Stage::Closed) if !rated => view! { <Rating widget /> }.into_any(),
             Some(Stage::Queued { position }) => view! {
                 <p class="stage" role="status">
                     {format!("You are number {position} in the queue. A person will be with you shortly.")}
@@ -166,24 +165,6 @@ fn EmailForm(widget: Widget) -> impl IntoView {
     }
 }
 
-/// After a chat with a person ended: a way to begin again, instead of a dead composer.
-#[component]
-fn NewChat(
-    /// The widget whose chat starts over.
-    widget: Widget,
-) -> impl IntoView {
-    let start = move |_| {
-        let page = widget.page.get_untracked();
-        widget.act(|chat, now| chat.start_over(random_id("h"), page, now));
-        crate::widget::focus_input();
-    };
-    view! {
-        <div class="stage new-chat">
-            <button type="button" class="choice" on:click=start>"Start a new conversation"</button>
-        </div>
-    }
-}
-
 #[component]
 fn Rating(widget: Widget) -> impl IntoView {
     let comment = RwSignal::new(String::new());
@@ -215,12 +196,6 @@ fn Rating(widget: Widget) -> impl IntoView {
 #[component]
 fn Composer(widget: Widget) -> impl IntoView {
     let draft = RwSignal::new(String::new());
-    let closed = move || {
-        widget.chat.with(|c| {
-            c.handover()
-                .is_some_and(|h| matches!(h.stage, Stage::Closed | Stage::Lost))
-        })
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = draft.get_untracked();
@@ -240,9 +215,9 @@ fn Composer(widget: Widget) -> impl IntoView {
         <form class="composer" on:submit=submit>
             <label for="baton-input" class="sr-only">"Message"</label>
             <input id="baton-input" type="text" autocomplete="off" placeholder="Type a message"
-                maxlength="4000" disabled=closed
+                maxlength="4000"
                 prop:value=move || draft.get() on:input=input />
-            <button type="submit" aria-label="Send" disabled=closed>
+            <button type="submit" aria-label="Send">
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                     <path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" />
                 </svg>

@@ -71,7 +71,7 @@ impl Widget {
 }
 
 /// Moves focus to the panel's message box (`#baton-input`) once it has rendered.
-pub fn focus_input() {
+fn focus_input() {
     request_animation_frame(|| {
         let input = web_sys::window()
             .and_then(|w| w.document())

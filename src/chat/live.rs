@@ -47,9 +47,10 @@ impl Chat {
     }
 
     /// After an ended conversation, starts a new one for the same visitor: a fresh engine,
-    /// greeted again on `page`, with the profile the host page gave (its token and
-    /// attributes) kept; `handoff_id` is for its handoff. Nothing happens before the end.
-    pub fn start_over(&mut self, handoff_id: String, page: Option<String>, now: Millis) {
+    /// greeted again on the last page it knew, with the profile the host page gave (its token
+    /// and attributes) kept, and a handoff id of its own (the secret one with a count).
+    /// Nothing happens before the end.
+    pub(super) fn start_over(&mut self, now: Millis) {
         if !self.ended() {
             return;
         }
@@ -60,6 +61,7 @@ impl Chat {
             .filter(|l| matches!(l.event, Event::Profile { .. }))
             .map(|l| l.event.clone())
             .collect();
+        let page = self.conversation.page().map(str::to_owned);
         let visitor = self.saved.visitor.clone();
         let fresh = Saved {
             version: self.saved.version,
@@ -67,8 +69,12 @@ impl Chat {
             token: self.saved.token.clone(),
             ..Saved::default()
         };
+        let restarts = self.restarts + 1;
+        let handoff_id = format!("{}-{restarts}", self.handoff_base);
         let site = Arc::clone(self.conversation.site());
-        *self = Chat::restore(site, &visitor, handoff_id, fresh);
+        *self = Chat::restore(site, &visitor, self.handoff_base.clone(), fresh);
+        self.handoff_id = handoff_id;
+        self.restarts = restarts;
         self.open(page, now);
         for profile in profiles {
             self.feed(profile, now);
@@ -191,7 +197,10 @@ impl Chat {
             }
             ServerToVisitor::Closed => {
                 if handover.stage != Stage::Closed {
-                    handover.lines.push(system("The chat was closed.".into()));
+                    handover.lines.push(system(
+                        "The chat was closed. Write again any time to start a new conversation."
+                            .into(),
+                    ));
                 }
                 handover.stage = Stage::Closed;
                 self.agent_typing = false;

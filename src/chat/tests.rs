@@ -643,7 +643,7 @@ fn the_handoff_goes_out_with_the_secret_id_not_one_made_of_what_agents_see() {
 }
 
 #[test]
-fn an_ended_chat_opens_no_socket_and_the_visitor_can_start_over() {
+fn an_ended_chat_opens_no_socket_and_writing_again_starts_over() {
     let mut chat = handed_over();
     chat.on_frame(ServerToVisitor::Closed);
     assert!(chat.ended());
@@ -661,39 +661,31 @@ fn an_ended_chat_opens_no_socket_and_the_visitor_can_start_over() {
         "once it went, the socket is not needed again"
     );
 
-    chat.start_over("h-next".into(), None, START + 60_000);
-    assert!(chat.handover().is_none() && !chat.ended());
-    let greeted = notices(&mut chat);
-    assert!(
-        greeted.iter().any(|n| matches!(
-            n,
-            Notice::Message {
-                from: Author::Bot,
-                ..
-            }
-        )),
-        "{greeted:?}"
-    );
+    // Writing again begins a new conversation with the bot, which hands over on its own.
     chat.say("can I talk to a human please", "m9".into(), START + 61_000);
+    assert!(!chat.ended());
+    let handover = chat.handover().expect("the new conversation handed over");
+    assert_eq!(handover.id, "h-secret-1", "a handoff id of its own");
     let sent = on_open(&mut chat);
     assert!(
         sent.iter()
-            .any(|f| matches!(f, VisitorFrame::Handoff { id, .. } if id == "h-next")),
-        "a new conversation hands over with its own id: {sent:?}"
+            .any(|f| matches!(f, VisitorFrame::Handoff { id, .. } if id == "h-secret-1")),
+        "{sent:?}"
     );
 }
 
 #[test]
-fn starting_over_keeps_the_visitor_and_does_nothing_before_the_end() {
+fn a_lost_conversation_starts_over_for_the_same_visitor() {
     let mut chat = handed_over();
     let visitor = chat.saved().visitor.clone();
-    chat.start_over("h-next".into(), None, START + 5_000);
-    assert!(chat.handover().is_some(), "a live chat is not thrown away");
     chat.on_frame(ServerToVisitor::Error {
         code: ErrorCode::UnknownConversation,
         message: "gone".into(),
     });
-    chat.start_over("h-next".into(), None, START + 6_000);
+    chat.say("where is my order?", "m10".into(), START + 6_000);
     assert_eq!(chat.saved().visitor, visitor);
-    assert!(chat.handover().is_none());
+    assert!(
+        chat.handover().is_none(),
+        "the bot answers the new conversation"
+    );
 }
