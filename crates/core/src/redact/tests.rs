@@ -1,4 +1,5 @@
 use super::*;
+use card::luhn_double;
 use proptest::prelude::*;
 
 const IBAN: &str = r"\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b";
