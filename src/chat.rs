@@ -29,8 +29,8 @@ use effect::Due;
 // Taken by the shell, which exists only on wasm32; natively only the tests use it.
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub use effect::Effect;
-use saved::system;
 pub use saved::{Handover, Line, Logged, Outgoing, SAVED_VERSION, Saved, Stage, Wire};
+use saved::{kept, system};
 
 /// A message as the panel shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,14 +89,25 @@ pub struct Chat {
     handoff_base: String,
     /// Conversations started over since the restore.
     restarts: u32,
+    /// The signed profile token from `Baton.identify`, sent with the handoff. Never saved:
+    /// the host page gives it on every page view.
+    token: Option<String>,
 }
 
 impl Chat {
-    /// A chat on `site`, rebuilt from what was saved; a record of another version, or one
-    /// without a visitor id, starts afresh as `visitor`. A handoff not made yet will go out
-    /// as `handoff_id` (random and unguessable: see [`Chat::hand_over`]).
-    pub fn restore(site: Arc<Site>, visitor: &str, handoff_id: String, saved: Saved) -> Chat {
-        let saved = if saved.version == SAVED_VERSION && !saved.visitor.is_empty() {
+    /// A chat on `site`, rebuilt from what was saved; a record of another version, one
+    /// without a visitor id, or one idle for longer than the site's `remember_hours` at
+    /// `now` starts afresh as `visitor`. A handoff not made yet will go out as `handoff_id`
+    /// (random and unguessable: see [`Chat::hand_over`]).
+    pub fn restore(
+        site: Arc<Site>,
+        visitor: &str,
+        handoff_id: String,
+        saved: Saved,
+        now: Millis,
+    ) -> Chat {
+        let fresh = now.saturating_sub(saved.saved_at) <= site.remember_for;
+        let saved = if saved.version == SAVED_VERSION && !saved.visitor.is_empty() && fresh {
             saved
         } else {
             Saved {
@@ -125,6 +136,7 @@ impl Chat {
             handoff_id,
             restarts: 0,
             due: Due::default(),
+            token: None,
         };
         for Logged { event, at } in saved.events {
             chat.feed(event, at);
@@ -155,6 +167,7 @@ impl Chat {
     /// the server), writing again starts a new one with the bot: no dead end.
     pub fn say(&mut self, text: &str, id: String, now: Millis) {
         self.changed();
+        self.saved.saved_at = now;
         let text = text.trim();
         if text.is_empty() || text.len() > baton_core::conversation::MAX_MESSAGE_BYTES {
             return;
@@ -207,7 +220,7 @@ impl Chat {
     ) {
         self.changed();
         if token.is_some() {
-            self.saved.token = token;
+            self.token = token;
         }
         if self.saved.handover.is_none() {
             self.feed(
@@ -289,6 +302,7 @@ impl Chat {
             if !self.wants_bot_rating() || !(1..=5).contains(&score) {
                 return false;
             }
+            let comment = comment.map(|c| self.site().redactor.redact(&c).into_owned());
             self.saved.bot_rating = Some((score, comment));
             // The beacon goes again, now with the rating.
             self.saved.resolved_sent = false;
@@ -301,17 +315,20 @@ impl Chat {
         handover
             .lines
             .push(system("Thank you for your rating.".into()));
+        let redactor = &self.conversation.site().redactor;
         handover.later.push(Wire::encode(&VisitorFrame::Csat {
             id: Some(id),
             score,
-            comment,
+            comment: comment.map(|c| redactor.redact(&c).into_owned()),
         }));
         true
     }
 
     /// Everything the panel shows, oldest first: the bot conversation, then the
-    /// conversation with a person.
+    /// conversation with a person. Keys hold the count of conversations started over, so a
+    /// new conversation's lines are never taken for the old ones at the same places.
     pub fn shown(&self) -> Vec<Shown> {
+        let round = self.restarts;
         let bot = self
             .conversation
             .transcript()
@@ -319,7 +336,7 @@ impl Chat {
             .iter()
             .enumerate()
             .map(|(i, e)| Shown {
-                key: format!("b{i}"),
+                key: format!("{round}b{i}"),
                 from: e.from,
                 text: e.text.clone(),
                 pending: false,
@@ -330,7 +347,7 @@ impl Chat {
             .iter()
             .flat_map(|h| h.lines.iter().enumerate())
             .map(|(i, l)| Shown {
-                key: format!("l{i}"),
+                key: format!("{round}l{i}"),
                 from: l.from,
                 text: l.text.clone(),
                 pending: l.from == Author::Visitor && l.seq.is_none(),
@@ -412,8 +429,9 @@ impl Chat {
         ) {
             self.choices.clear();
         }
+        self.saved.saved_at = now;
         self.saved.events.push(Logged {
-            event: event.clone(),
+            event: kept(&event),
             at: now,
         });
         for output in self.conversation.handle(event, now) {
@@ -444,21 +462,18 @@ impl Chat {
 
     /// Hands the conversation over with the id given to [`Chat::restore`]: a secret between
     /// this widget and the server, never built from the visitor id or the time (which agents
-    /// see), since whoever repeats it gets the conversation back.
+    /// see), since whoever repeats it gets the conversation back. The frame is saved without
+    /// the token; [`Chat::handoff_frame`] signs it when it goes.
     fn hand_over(&mut self, reason: &Reason) {
         if self.saved.handover.is_some() {
             return;
         }
-        let Some(handoff) = Handoff::of(&self.conversation, self.saved.token.clone()) else {
+        let id = self.handoff_id.clone();
+        let Some(frame) = self.handoff_frame(&id, None) else {
             return;
         };
         self.notices.push(Notice::Escalate(reason.explain()));
-        let last_seq = handoff.transcript.entries.len() as u64;
-        let id = self.handoff_id.clone();
-        let frame = Wire::encode(&VisitorFrame::Handoff {
-            id: id.clone(),
-            handoff: Box::new(handoff),
-        });
+        let last_seq = self.conversation.transcript().entries.len() as u64;
         self.saved.handover = Some(Handover {
             id,
             handoff: Some(frame),
@@ -471,5 +486,14 @@ impl Chat {
             rated: false,
             email_left: false,
         });
+    }
+
+    /// The handoff frame `id` of this conversation, with `token` if the site gave one.
+    fn handoff_frame(&self, id: &str, token: Option<String>) -> Option<Wire> {
+        let handoff = Handoff::of(&self.conversation, token)?;
+        Some(Wire::encode(&VisitorFrame::Handoff {
+            id: id.to_owned(),
+            handoff: Box::new(handoff),
+        }))
     }
 }

@@ -105,6 +105,7 @@ fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
             &random_id("v"),
             random_id("h"),
             saved,
+            now(),
         )),
         conn: RwSignal::new(Conn::Idle),
         page: RwSignal::new(query.page.clone()),
@@ -248,8 +249,15 @@ fn load_saved(site: &str, embedded: bool) -> Saved {
     }
 }
 
+/// Writes `saved`, stamped with the time of writing (the chat stamps its own changes; a
+/// frame from the server counts too): a record idle past the site's `remember_hours` is not
+/// read back.
 fn save(site: &baton_core::Site, saved: &Saved) {
-    let Ok(text) = serde_json::to_string(saved) else {
+    let stamped = Saved {
+        saved_at: now(),
+        ..saved.clone()
+    };
+    let Ok(text) = serde_json::to_string(&stamped) else {
         return;
     };
     if host::attached() {

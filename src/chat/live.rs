@@ -66,13 +66,15 @@ impl Chat {
         let fresh = Saved {
             version: self.saved.version,
             visitor: visitor.clone(),
-            token: self.saved.token.clone(),
+            saved_at: now,
             ..Saved::default()
         };
         let restarts = self.restarts + 1;
         let handoff_id = format!("{}-{restarts}", self.handoff_base);
         let site = Arc::clone(self.conversation.site());
-        *self = Chat::restore(site, &visitor, self.handoff_base.clone(), fresh);
+        let token = self.token.take();
+        *self = Chat::restore(site, &visitor, self.handoff_base.clone(), fresh, now);
+        self.token = token;
         self.handoff_id = handoff_id;
         self.restarts = restarts;
         self.open(page, now);
@@ -88,6 +90,13 @@ impl Chat {
         self.changed();
         self.connected = true;
         let site = self.conversation.site().id.clone();
+        // Signed now: the saved frame never holds the token (the host page gives it again
+        // on every page view). Without a token the saved frame goes as it was made.
+        let signed = self.saved.handover.as_ref().and_then(|h| {
+            let pending = h.resume.is_none() && h.handoff.is_some();
+            let token = self.token.clone().filter(|_| pending)?;
+            self.handoff_frame(&h.id, Some(token))
+        });
         let Some(handover) = &mut self.saved.handover else {
             return;
         };
@@ -99,9 +108,9 @@ impl Chat {
             last_seq: handover.last_seq,
         }));
         if handover.resume.is_none()
-            && let Some(handoff) = &handover.handoff
+            && let Some(handoff) = signed.or_else(|| handover.handoff.clone())
         {
-            self.outgoing.push(handoff.clone());
+            self.outgoing.push(handoff);
         }
         self.outgoing.extend(handover.outbox.iter().map(|o| {
             Wire::encode(&VisitorFrame::Message {
@@ -227,8 +236,9 @@ impl Chat {
         let Some(handover) = self.saved.handover.as_mut() else {
             return false;
         };
-        let email = email.trim();
-        if handover.email_left || !plausible_email(email) {
+        // The address is kept as given (the team replies to it), but never a card number.
+        let email = baton_core::redact::Redactor::cards_only(email.trim());
+        if handover.email_left || !plausible_email(&email) {
             return false;
         }
         handover.email_left = true;
@@ -236,7 +246,7 @@ impl Chat {
             "Thanks — we will reply to {email} as soon as someone is available."
         )));
         handover.later.push(Wire::encode(&VisitorFrame::LeaveEmail {
-            email: email.to_owned(),
+            email: email.into_owned(),
         }));
         true
     }

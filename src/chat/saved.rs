@@ -4,6 +4,7 @@
 use baton_core::Millis;
 use baton_core::conversation::Event;
 use baton_core::protocol::{Frame, VisitorFrame};
+use baton_core::redact::Redactor;
 use baton_core::transcript::Author;
 use serde::{Deserialize, Serialize};
 
@@ -15,12 +16,14 @@ pub struct Saved {
     /// The visitor's stable id (it picks experiment variants); empty until first saved.
     #[serde(default)]
     pub visitor: String,
-    /// Every event the engine has seen, with its time. Visitor text is kept as typed (the
-    /// engine needs it to rebuild captured fields); it stays on the visitor's device.
+    /// When this record was last written (ms since the Unix epoch); a record idle longer
+    /// than the site's `remember_hours` is not read back.
+    #[serde(default)]
+    pub saved_at: Millis,
+    /// Every event the engine has seen, with its time, card numbers taken out (see
+    /// [`kept`]). The signed profile token is never saved: the host page gives it again on
+    /// every page view.
     pub events: Vec<Logged>,
-    /// The signed profile token from `Baton.identify`, sent with the handoff.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
     /// The conversation with a person, once the bot handed over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handover: Option<Handover>,
@@ -33,7 +36,9 @@ pub struct Saved {
 }
 
 /// The current [`Saved::version`]. 2: the handoff and `later` are kept as encoded frames.
-pub const SAVED_VERSION: u32 = 2;
+/// 3: events redacted, no token, [`Saved::saved_at`] (a record of 2 may hold raw text and a
+/// token: it is dropped, not read).
+pub const SAVED_VERSION: u32 = 3;
 
 /// An event with the time it happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,6 +147,44 @@ pub enum Stage {
     Closed,
     /// The server no longer knows this conversation.
     Lost,
+}
+
+/// `event` as the saved log keeps it: without card numbers, in what the visitor typed and in
+/// what the site gave (profile attributes, pages, site API answers). The rest stays as it
+/// was: the widget sends typed answers to the site's own API (an email for a password
+/// reset), and a reload must be able to make that call again and show the same lines.
+pub(super) fn kept(event: &Event) -> Event {
+    let cards = |text: &str| Redactor::cards_only(text).into_owned();
+    match event {
+        Event::Text { text } => Event::Text { text: cards(text) },
+        Event::Start { page } => Event::Start {
+            page: page.as_deref().map(cards),
+        },
+        Event::Page { path } => Event::Page { path: cards(path) },
+        Event::Profile {
+            attributes,
+            verified,
+        } => {
+            let mut attributes = attributes.clone();
+            attributes.values_mut().for_each(Redactor::cards_in_json);
+            Event::Profile {
+                attributes,
+                verified: *verified,
+            }
+        }
+        Event::FetchResult { id, outcome } => Event::FetchResult {
+            id: *id,
+            outcome: match outcome {
+                Ok(value) => {
+                    let mut value = value.clone();
+                    Redactor::cards_in_json(&mut value);
+                    Ok(value)
+                }
+                Err(reason) => Err(cards(reason)),
+            },
+        },
+        Event::Choice { .. } | Event::Timer => event.clone(),
+    }
 }
 
 /// A note from Baton itself in the conversation.

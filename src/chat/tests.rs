@@ -13,7 +13,7 @@ fn site() -> Arc<Site> {
 }
 
 fn fresh() -> Chat {
-    let mut chat = Chat::restore(site(), "v-test", "h-secret".into(), Saved::default());
+    let mut chat = Chat::restore(site(), "v-test", "h-secret".into(), Saved::default(), START);
     chat.open(None, START);
     chat
 }
@@ -153,7 +153,7 @@ fn a_reload_rebuilds_the_same_conversation() {
     let before = chat.shown();
     let saved = serde_json::to_string(chat.saved()).expect("serialises");
     let saved: Saved = serde_json::from_str(&saved).expect("reads back");
-    let mut again = Chat::restore(site(), "v-test", "h-secret".into(), saved);
+    let mut again = Chat::restore(site(), "v-test", "h-secret".into(), saved, START);
     assert_eq!(again.shown(), before);
     // The password reset call was in flight: the rebuilt chat asks for it again.
     let asked = effects(&mut again);
@@ -175,7 +175,7 @@ fn a_reload_before_the_welcome_sends_the_same_handoff_again() {
     chat.on_open();
     let first = wires(&mut chat);
     let saved: Saved = serde_json::from_str(&saved).expect("reads back");
-    let mut again = Chat::restore(site(), "v-test", "h-secret".into(), saved);
+    let mut again = Chat::restore(site(), "v-test", "h-secret".into(), saved, START);
     effects(&mut again);
     again.on_open();
     let resent = wires(&mut again);
@@ -190,12 +190,18 @@ fn an_old_or_foreign_record_starts_afresh() {
     chat.say("hello there", "m1".into(), START + 1_000);
     let mut saved = chat.saved().clone();
     saved.version = 99;
-    let mut chat = Chat::restore(site(), "v-other", "h-secret".into(), saved);
+    let mut chat = Chat::restore(site(), "v-other", "h-secret".into(), saved, START);
     chat.open(None, START);
     assert_eq!(chat.shown().len(), 2);
     assert_eq!(chat.saved().visitor, "v-other");
     // The visitor id survives a reload.
-    let again = Chat::restore(site(), "v-third", "h-secret".into(), chat.saved().clone());
+    let again = Chat::restore(
+        site(),
+        "v-third",
+        "h-secret".into(),
+        chat.saved().clone(),
+        START,
+    );
     assert_eq!(again.saved().visitor, "v-other");
 }
 
@@ -392,7 +398,13 @@ fn the_outcome_beacon_says_open_on_leaving_and_resolved_once() {
     chat.page("/cart".into(), START + 4_000);
     assert_eq!(beacon(&mut chat), None, "sent once");
     assert_eq!(chat.leaving(), None, "and not again on leaving");
-    let reloaded = Chat::restore(site(), "other", "h-secret".into(), chat.saved().clone());
+    let reloaded = Chat::restore(
+        site(),
+        "other",
+        "h-secret".into(),
+        chat.saved().clone(),
+        START,
+    );
     assert!(reloaded.saved().resolved_sent, "a reload remembers it went");
 }
 
@@ -416,7 +428,13 @@ fn a_journey_that_asks_for_a_rating_sends_it_with_the_beacon_once() {
     assert_eq!((report.csat, report.csat_comment), (Some(4), None));
     assert!(!chat.rate(5, None, "c2".into()), "once");
     assert_eq!(beacon(&mut chat), None);
-    let reloaded = Chat::restore(site(), "other", "h-secret".into(), chat.saved().clone());
+    let reloaded = Chat::restore(
+        site(),
+        "other",
+        "h-secret".into(),
+        chat.saved().clone(),
+        START,
+    );
     assert!(reloaded.bot_rated() && !reloaded.wants_bot_rating());
 }
 
@@ -428,3 +446,4 @@ fn a_handed_over_chat_sends_no_beacon() {
 }
 
 mod poll;
+mod storage;

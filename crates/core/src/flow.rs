@@ -45,6 +45,8 @@ pub(crate) trait Bot {
     fn chose(&mut self, label: &str);
     /// Stores a field value.
     fn capture(&mut self, field: &str, value: &str);
+    /// Whether `text` is exactly one marker of the site's redactor.
+    fn is_redaction_marker(&self, text: &str) -> bool;
     /// Counts a message the bot did not understand and says so.
     fn fallback(&mut self);
     /// Counts a message the bot did not understand; the caller says what went wrong.

@@ -176,10 +176,19 @@ impl Handoff {
         Some(handoff)
     }
 
-    /// Redacts every text the visitor could have typed: the transcript, the intent and the
-    /// captured fields. Redacting twice changes nothing, so the server applies it again to
-    /// what a widget sends.
+    /// Redacts every text the visitor could have typed (the transcript, the intent and the
+    /// captured fields) with the site's rules, and card numbers out of what the site gave
+    /// (profile attributes, the page). Redacting twice changes nothing, so the server
+    /// applies it again to what a widget sends.
     pub fn redact(&mut self, redactor: &crate::redact::Redactor) {
+        use crate::redact::Redactor;
+        self.profile
+            .attributes
+            .values_mut()
+            .for_each(Redactor::cards_in_json);
+        if let Some(page) = &mut self.page {
+            *page = Redactor::cards_only(page).into_owned();
+        }
         self.transcript = self.transcript.redacted(redactor);
         if let Some(intent) = &mut self.summary.intent {
             *intent = redactor.redact(intent).into_owned();

@@ -171,6 +171,34 @@ impl Redactor {
         }
     }
 
+    /// Whether `text` is exactly one marker this redactor writes (`[card]`, `[email]`,
+    /// `[phone]` or a configured `[name]`): all that is left of an answer it removed whole.
+    pub fn is_marker(&self, text: &str) -> bool {
+        [CARD, EMAIL, PHONE].contains(&text) || self.rules.iter().any(|r| r.marker == text)
+    }
+
+    /// Replaces card numbers inside `value` in place: in every string, and in every number
+    /// whose digits make one (a card given as a JSON number becomes the string `[card]`).
+    /// For what a site hands over on purpose, profile attributes, where only cards must go.
+    pub fn cards_in_json(value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => {
+                if let Some(redacted) = redact_cards(text) {
+                    *text = redacted;
+                }
+            }
+            Value::Number(number) => {
+                if let Some(redacted) = redact_cards(&number.to_string()) {
+                    *value = Value::String(redacted);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(Redactor::cards_in_json),
+            Value::Object(fields) => fields.values_mut().for_each(Redactor::cards_in_json),
+            Value::Null | Value::Bool(_) => {}
+        }
+    }
+
     /// One pass of every rule. Returns the new text if anything changed, and whether
     /// another pass is sure to change nothing.
     ///
@@ -268,7 +296,8 @@ impl Redactor {
                 .map(|len| start + 1 + len);
             match close {
                 Some(end)
-                    if bytes.get(end) == Some(&b']') && self.is_marker(text.get(start..=end)) =>
+                    if bytes.get(end) == Some(&b']')
+                        && text.get(start..=end).is_some_and(|m| self.is_marker(m)) =>
                 {
                     spans.push((start, end + 1));
                     i = end + 1;
@@ -277,12 +306,6 @@ impl Redactor {
             }
         }
         spans
-    }
-
-    fn is_marker(&self, candidate: Option<&str>) -> bool {
-        candidate.is_some_and(|c| {
-            [CARD, EMAIL, PHONE].contains(&c) || self.rules.iter().any(|rule| rule.marker == c)
-        })
     }
 }
 

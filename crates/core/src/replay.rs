@@ -51,3 +51,37 @@ pub fn rerun(
     }
     chat
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_redacted_whole_replays_as_the_answer_the_browser_took() {
+        let site = match crate::config::compile(include_str!("../../../static/demo-shop.json")) {
+            Ok(site) => Arc::new(site),
+            Err(e) => panic!("the demo config compiles: {e}"),
+        };
+        let mut chat = Conversation::new(Arc::clone(&site), "v1");
+        chat.handle(Event::Start { page: None }, 1_000);
+        chat.handle(Event::Choice { index: 1 }, 2_000);
+        chat.handle(
+            Event::Text {
+                text: "ana@example.com".into(),
+            },
+            3_000,
+        );
+        let sent = chat.transcript().redacted(&site.redactor);
+        assert!(sent.entries.iter().any(|e| e.text == "[email]"));
+        let again = rerun(&site, "v1", 1_000, &BTreeMap::new(), &sent);
+        let bot = |t: &Transcript| -> Vec<String> {
+            t.entries
+                .iter()
+                .filter(|e| e.from == Author::Bot)
+                .map(|e| e.text.clone())
+                .collect()
+        };
+        // The re-run asked no retry: it took the journey the visitor took.
+        assert_eq!(bot(again.transcript()), bot(&sent));
+    }
+}

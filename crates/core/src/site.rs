@@ -29,6 +29,8 @@ pub struct Site {
     pub handoff_text: String,
     /// When the team answers.
     pub hours: crate::hours::Hours,
+    /// How long (ms) the widget keeps an idle conversation in the visitor's browser.
+    pub remember_for: crate::Millis,
     /// Look of the widget.
     pub appearance: Appearance,
     /// The journey.

@@ -5,7 +5,7 @@ use super::*;
 
 #[test]
 fn poll_hands_out_what_the_visitor_notices_in_order_then_nothing() {
-    let mut chat = Chat::restore(site(), "v-test", "h-secret".into(), Saved::default());
+    let mut chat = Chat::restore(site(), "v-test", "h-secret".into(), Saved::default(), START);
     // Restored: save the fresh record (its visitor id), set the timers, nothing else.
     assert_eq!(effects(&mut chat), vec![Effect::Save, Effect::WakeAt(None)]);
     chat.open(None, START);
@@ -208,7 +208,13 @@ fn the_handoff_goes_out_with_the_secret_id_not_one_made_of_what_agents_see() {
         .expect("the handoff is sent on open");
     assert_eq!(id, "h-secret");
     // A reload resends the same id: the server knows a retry by it.
-    let mut again = Chat::restore(site(), "v-other", "h-new".into(), chat.saved().clone());
+    let mut again = Chat::restore(
+        site(),
+        "v-other",
+        "h-new".into(),
+        chat.saved().clone(),
+        START,
+    );
     let resent = on_open(&mut again);
     assert!(
         resent
@@ -237,8 +243,11 @@ fn an_ended_chat_opens_no_socket_and_writing_again_starts_over() {
         "once it went, the socket is not needed again"
     );
 
-    // Writing again begins a new conversation with the bot, which hands over on its own.
+    // Writing again begins a new conversation with the bot, which hands over on its own;
+    // none of its lines is shown under an old line's key (the panel would keep the old text).
+    let old: Vec<String> = chat.shown().into_iter().map(|s| s.key).collect();
     chat.say("can I talk to a human please", "m9".into(), START + 61_000);
+    assert!(chat.shown().iter().all(|s| !old.contains(&s.key)));
     assert!(!chat.ended());
     let handover = chat.handover().expect("the new conversation handed over");
     assert_eq!(handover.id, "h-secret-1", "a handoff id of its own");

@@ -17,6 +17,9 @@ use crate::redact::Redactor;
 use crate::site::{Appearance, Site, YesNo};
 use crate::template::Template;
 
+/// How long the widget keeps an idle conversation when the config does not say.
+const DEFAULT_REMEMBER_HOURS: u32 = 24;
+
 /// Said when the conversation is handed to a person, unless the config says otherwise.
 const DEFAULT_HANDOFF: &str =
     "I'm bringing in a person from our team. They will see our conversation so far.";
@@ -88,6 +91,8 @@ impl Compiler {
                 fallback_text: text_or(&raw.site.fallback_text, "Sorry, I didn't understand that."),
                 handoff_text: self.handoff_text.clone(),
                 hours,
+                remember_for: u64::from(raw.site.remember_hours.unwrap_or(DEFAULT_REMEMBER_HOURS))
+                    * 3_600_000,
                 appearance,
                 flow,
                 faq,
@@ -127,6 +132,14 @@ impl Compiler {
                     format!("`{origin}` is not an origin: expected `https://host` or `http://host:port`, no path"),
                 );
             }
+        }
+        if let Some(hours) = site.remember_hours
+            && !(1..=720).contains(&hours)
+        {
+            self.problem(
+                path.key("remember_hours"),
+                format!("{hours} is out of range: use 1–720 hours (30 days)"),
+            );
         }
         for (key, text) in [
             ("greeting", &site.greeting),

@@ -83,6 +83,11 @@ pub struct RawSite {
     /// will see our conversation so far.`
     #[serde(default)]
     pub handoff_text: Option<String>,
+    /// How long a visitor's browser keeps a conversation after its last change, in hours,
+    /// 1–720: a conversation idle longer starts afresh on the next page view and nothing of
+    /// it is read back. Default: 24.
+    #[serde(default)]
+    pub remember_hours: Option<u32>,
 }
 
 /// When a trigger's daily rate counts as drifting, and where alerts go.

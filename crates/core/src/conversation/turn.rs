@@ -429,6 +429,11 @@ impl Bot for Turn<'_> {
         });
     }
 
+    /// Whether `text` is exactly one marker of the site's redactor.
+    fn is_redaction_marker(&self, text: &str) -> bool {
+        self.site.redactor.is_marker(text)
+    }
+
     /// Counts a message the bot did not understand and says so.
     fn fallback(&mut self) {
         self.count_fallback();

@@ -81,7 +81,12 @@ impl Ask {
 
     pub(crate) fn on_text(&self, turn: &mut impl Bot, text: &str) -> Next {
         let answer = text.trim();
-        if self.validate.accepts(answer) {
+        // An answer that is one redaction marker whole is read back from a redacted log
+        // (the widget's saved conversation, a handoff's transcript): what was typed is gone,
+        // and the redactor only ever takes the kind of value a question asks for (an email,
+        // a number, an id), so it is taken as the answer the browser accepted. The field
+        // holds the marker, as the redacted handoff would have sent it.
+        if self.validate.accepts(answer) || turn.is_redaction_marker(answer) {
             turn.capture(&self.field, answer);
             Next::Go(self.next)
         } else {

@@ -443,3 +443,37 @@ fn cards_in_every_common_format_and_script() {
         assert_eq!(Redactor::cards_only(card), "[card]", "{card}");
     }
 }
+
+#[test]
+fn cards_leave_json_at_any_depth_and_as_numbers() {
+    let mut value = serde_json::json!({
+        "note": "card 4111 1111 1111 1111",
+        "pan": 4111111111111111u64,
+        "orders": [{"paid_with": "4111-1111-1111-1111"}, 42],
+        "email": "ana@example.com",
+        "vip": true,
+    });
+    Redactor::cards_in_json(&mut value);
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "note": "card [card]",
+            "pan": "[card]",
+            "orders": [{"paid_with": "[card]"}, 42],
+            "email": "ana@example.com",
+            "vip": true,
+        })
+    );
+}
+
+#[test]
+fn markers_are_the_redactors_own() {
+    let redactor = Redactor::with_patterns([("iban", "GB[0-9]{2}[A-Z]{4}[0-9]{14}")])
+        .expect("a valid pattern");
+    for marker in ["[card]", "[email]", "[phone]", "[iban]"] {
+        assert!(redactor.is_marker(marker), "{marker}");
+    }
+    for other in ["[cards]", "card", "[iban] ", "[other]"] {
+        assert!(!redactor.is_marker(other), "{other}");
+    }
+}

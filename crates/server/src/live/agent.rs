@@ -290,11 +290,14 @@ impl Session {
             }
             Err(e) => return self.internal(e).await,
         }
+        // An agent may give the visitor an address or a phone number on purpose; a card
+        // number is never kept, whoever typed it.
+        let text = baton_core::redact::Redactor::cards_only(text);
         let new = NewMessage {
             ticket,
             client_id: id,
             author: Author::Agent,
-            text,
+            text: &text,
             at: now(),
             sentiment: None,
         };
