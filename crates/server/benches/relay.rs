@@ -369,13 +369,15 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
+        // Every simulated client comes from 127.0.0.1: no per-address limits.
         let limits = Limits {
             burst: 1_000_000,
             per_second: 1_000_000.0,
             agent_burst: 5_000_000,
             agent_per_second: 5_000_000.0,
             ..Limits::default()
-        };
+        }
+        .without_address_limits();
         let (addr, state) = start(dir.path(), limits).await;
         handoff_latency(addr, &state).await;
         let mut relay = Vec::new();

@@ -10,9 +10,10 @@
 //! - [`intake`] verifies a handoff ([`token`]) and re-runs the triggers; [`outcomes`] checks
 //!   the widget's outcome beacon.
 //! - [`auth`] and [`secret`]: agent passwords, random ids and tokens; [`throttle`]: what a
-//!   login may cost. [`metrics`]: counters
+//!   login may cost; [`addresses`]: what one client address may hold and spend. [`metrics`]: counters
 //!   for Prometheus. [`limits`]: what clients may send and hold.
 
+pub mod addresses;
 pub mod agent;
 pub mod auth;
 pub mod error;

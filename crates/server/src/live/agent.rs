@@ -24,10 +24,12 @@ use crate::live::state::AppState;
 use crate::live::views::{queue_item, queue_snapshot, ticket_view};
 use crate::store::{AgentRow, Claim, NewMessage, Status, StoreError};
 
-/// Upgrades to an agent socket.
+/// Upgrades to an agent socket. An agent sends nothing larger than a chat message, so no
+/// frame above [`crate::live::limits::Limits::chat_frame_bytes`] is ever read.
 pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
     let limits = &state.limits;
-    socket::sized(ws, limits).on_upgrade(move |socket| run(state, socket))
+    socket::sized(ws, limits, limits.chat_frame_bytes())
+        .on_upgrade(move |socket| run(state, socket))
 }
 
 async fn run(state: AppState, socket: WebSocket) {

@@ -48,6 +48,7 @@ impl IntoResponse for AppError {
                 let (after, message) = match busy {
                     Busy::Hashing => (1, "too many logins at once; try again in a moment"),
                     Busy::Paused(_) => (60, "too many failed logins for this name; try later"),
+                    Busy::Address => (10, "too many requests from this address; try again later"),
                 };
                 let headers = [(header::RETRY_AFTER, after.to_string())];
                 let body = Json(json!({ "error": message }));

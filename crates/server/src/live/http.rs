@@ -19,6 +19,7 @@ use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use crate::clock::now;
 use crate::live::error::AppError;
 use crate::live::state::AppState;
+use crate::live::throttle::Busy;
 
 /// Largest HTTP request body accepted (login, config).
 const BODY_LIMIT: usize = 64 * 1024;
@@ -261,9 +262,17 @@ pub struct Session {
 
 async fn login(
     State(state): State<AppState>,
+    address: crate::live::addresses::Address,
     Json(form): Json<Login>,
 ) -> Result<Json<Session>, AppError> {
     let at = now();
+    if !state
+        .addresses
+        .spend(address, crate::live::addresses::Spend::Login)
+    {
+        crate::live::metrics::Metrics::inc(&state.metrics.address_refusals);
+        return Err(AppError::Busy(Busy::Address));
+    }
     // Held until the hash is checked: a flood of logins gets 429 here, not a thread each.
     let _permit = state.logins.enter(&form.name, at).map_err(AppError::Busy)?;
     let agent = state.store.agent_by_name(&form.name).await?;

@@ -41,6 +41,21 @@ pub struct Limits {
     /// The longest a signed visitor profile (a JWT) may be valid, from its `iat` (or from
     /// now, without one) to its `exp`; a longer-lived token is refused.
     pub token_lifetime: Duration,
+    /// How long a client has to send a request's headers, from connecting or from the
+    /// previous response: a connection that sends nothing, or trickles (slowloris), is
+    /// closed after it.
+    pub header_read: Duration,
+    /// TCP connections one address may hold at once (not counted behind a proxy).
+    pub address_connections: u32,
+    /// Visitor websockets one address may hold at once.
+    pub address_sockets: u32,
+    /// Handoffs one address may send: a burst, then so many a second.
+    pub address_handoffs: (u32, f64),
+    /// Outcome beacons one address may send: a burst, then so many a second.
+    pub address_beacons: (u32, f64),
+    /// Logins one address may try: a burst, then so many a second (the per-name pause and
+    /// the bound on hashes at once come on top).
+    pub address_logins: (u32, f64),
 }
 
 impl Default for Limits {
@@ -61,6 +76,37 @@ impl Default for Limits {
             login_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             token_lifetime: Duration::from_secs(24 * 3600),
+            header_read: Duration::from_secs(10),
+            // An office or a mobile carrier puts many visitors behind one address.
+            address_connections: 256,
+            address_sockets: 64,
+            address_handoffs: (20, 0.2),
+            address_beacons: (60, 2.0),
+            address_logins: (20, 0.2),
+        }
+    }
+}
+
+impl Limits {
+    /// The largest frame a socket that carries no handoff reads at all (the agent's): a
+    /// chat message of [`Limits::message_bytes`] with every character escaped twice over,
+    /// plus its envelope. Between the message limit and this, the frame is read and refused
+    /// with 1009; beyond it the socket is dropped before the frame is held.
+    pub fn chat_frame_bytes(&self) -> usize {
+        self.message_bytes.saturating_mul(2).saturating_add(1024)
+    }
+
+    /// These limits without the per-address ones: for `--demo`, where `baton simulate`
+    /// plays many visitors from one machine.
+    pub fn without_address_limits(self) -> Limits {
+        let unlimited = (u32::MAX, f64::MAX);
+        Limits {
+            address_connections: u32::MAX,
+            address_sockets: u32::MAX,
+            address_handoffs: unlimited,
+            address_beacons: unlimited,
+            address_logins: unlimited,
+            ..self
         }
     }
 }

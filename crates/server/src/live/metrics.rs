@@ -31,6 +31,9 @@ pub struct Metrics {
     pub outcomes: AtomicU64,
     /// Handoffs and beacons whose claimed experiment variants differed from the server's.
     pub variant_mismatches: AtomicU64,
+    /// Connections, sockets, handoffs, beacons and logins refused because their address was
+    /// over its limit.
+    pub address_refusals: AtomicU64,
 }
 
 impl Metrics {
@@ -92,6 +95,11 @@ impl Metrics {
                 "baton_trigger_disagreements_total",
                 "Handoffs whose server re-run disagreed with the widget.",
                 &self.disagreements,
+            ),
+            (
+                "baton_address_refusals_total",
+                "Connections, sockets, handoffs, beacons and logins refused: their address was over its limit.",
+                &self.address_refusals,
             ),
         ];
         for (name, help, value) in counters {

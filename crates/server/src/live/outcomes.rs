@@ -2,6 +2,8 @@
 //! The body is checked like a handoff (site, sizes), redacted again with the site's rules,
 //! and merged into the conversation's record; see [`crate::store::Store::record_conversation`].
 
+use crate::live::addresses::{Address, Spend};
+use crate::live::throttle::Busy;
 use axum::body::Bytes;
 use axum::extract::State;
 use std::collections::BTreeMap;
@@ -133,8 +135,14 @@ pub fn accept(
 pub async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
+    address: Address,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
+    // Counted before anything is read: a flood costs a lookup, not a re-run.
+    if !state.addresses.spend(address, Spend::Beacon) {
+        Metrics::inc(&state.metrics.address_refusals);
+        return Err(AppError::Busy(Busy::Address));
+    }
     let refused = |e: BadReport| {
         Metrics::inc(&state.metrics.frames_rejected);
         AppError::BadRequest(e.to_string())

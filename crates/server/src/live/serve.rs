@@ -4,9 +4,18 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
+use crate::live::addresses::{Address, Addresses, Hold};
 use crate::live::hub::Hub;
 use crate::live::limits::Limits;
 use crate::live::metrics::Metrics;
@@ -15,6 +24,12 @@ use crate::live::throttle::LoginGate;
 use crate::store::sqlite::SqliteStore;
 
 /// Serves until `shutdown` resolves, checking for trigger drift hourly meanwhile.
+///
+/// Connections are served by hyper directly rather than through `axum::serve`, for what it
+/// does not set: a client must send a request's headers within [`Limits::header_read`] of
+/// connecting or of its previous response (slowloris, and idle keep-alive connections), and
+/// one address holds at most [`Limits::address_connections`] connections at once (the
+/// excess is closed on accept, before a byte is read).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -24,12 +39,80 @@ pub async fn serve(
         Arc::clone(&state.store),
         Arc::clone(&state.site.site),
     ));
+    let addresses = Arc::clone(&state.addresses);
+    // Behind a proxy every connection is the proxy's: only requests are counted then.
+    let per_peer = addresses.header.is_none();
+    let metrics = Arc::clone(&state.metrics);
+    // HTTP/1.1 only: browsers speak it to a plain-HTTP server, and a TLS proxy in front
+    // speaks it to its upstream. (hyper's HTTP/1-or-2 detection reads the first bytes
+    // before any timeout runs: a client that connects and sends nothing would be held
+    // forever.)
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(state.limits.header_read);
     let app = crate::live::http::app(state);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // Shutdown: `stop` tells every connection to finish its request and close; each holds
+    // a `done` receiver until it has, so the sender's `closed()` is all of them finished.
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    let (done, finished) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, most likely: wait for some to close.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let held = if per_peer {
+            match addresses.hold(Address::of(peer.ip()), Hold::Connection) {
+                Some(held) => Some(held),
+                None => {
+                    Metrics::inc(&metrics.address_refusals);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request.map(axum::body::Body::new)
+            });
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .with_upgrades();
+        let mut stopping = stopping.clone();
+        let finished = finished.clone();
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            // An error here is the client's doing (reset, timeout, bad request).
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(held);
+            drop(finished);
+        });
+    }
+    drop(listener);
+    let _ = stop.send(());
+    drop(finished);
+    done.closed().await;
     drift.abort();
-    served
+    Ok(())
 }
 
 /// What `baton serve` is told: its arguments, and the limits (which tests set).
@@ -61,10 +144,18 @@ pub struct ServeOptions {
     /// `/metrics`; without it `/metrics` is not served (except with `--demo`).
     #[arg(long)]
     pub metrics_token_file: Option<PathBuf>,
-    /// Demo mode: serve the demo shop's API (`/demo/api/…`) and take backdated outcome
-    /// beacons (`baton simulate`'s history). Off on a real site.
+    /// Demo mode: serve the demo shop's API (`/demo/api/…`), take backdated outcome beacons
+    /// and lift the per-address limits (`baton simulate`'s history, from one machine). Off
+    /// on a real site.
     #[arg(long)]
     pub demo: bool,
+    /// Behind a reverse proxy: the header it writes the client's address into (e.g.
+    /// `X-Forwarded-For`; the last address in it counts). The per-address limits then count
+    /// that address, and connections are not counted per peer (every peer is the proxy).
+    /// Only set it behind a proxy that always writes the header: otherwise clients choose
+    /// their own address.
+    #[arg(long, value_parser = parse_header_name)]
+    pub client_address_header: Option<axum::http::HeaderName>,
     /// Limits on what clients may send and hold.
     #[arg(skip)]
     pub limits: Limits,
@@ -84,6 +175,7 @@ impl ServeOptions {
             static_dir: None,
             metrics_token_file: None,
             demo: false,
+            client_address_header: None,
             limits: Limits::default(),
         }
     }
@@ -115,6 +207,12 @@ impl ServeOptions {
             &String::from_utf8_lossy(&token),
         )))
     }
+}
+
+/// A header name as `--client-address-header` takes it.
+fn parse_header_name(text: &str) -> Result<axum::http::HeaderName, String> {
+    axum::http::HeaderName::from_bytes(text.trim().as_bytes())
+        .map_err(|_| format!("`{text}` is not a header name"))
 }
 
 /// The shortest secret accepted (the profile-token key, the metrics token), bytes: HS256's
@@ -206,8 +304,15 @@ pub async fn state(options: ServeOptions) -> Result<AppState, StartError> {
         limits.login_failures,
         u64::try_from(limits.login_window.as_millis()).unwrap_or(u64::MAX),
     );
+    let address_limits = if options.demo {
+        options.limits.clone().without_address_limits()
+    } else {
+        options.limits.clone()
+    };
+    let addresses = Addresses::new(address_limits, options.client_address_header);
     Ok(AppState {
         logins: Arc::new(logins),
+        addresses: Arc::new(addresses),
         site: Arc::new(site),
         store: Arc::new(store),
         hub: Arc::new(Hub::default()),

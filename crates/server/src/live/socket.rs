@@ -133,13 +133,14 @@ impl Outbox {
 const WRITE_BUFFER: usize = 4 * 1024;
 
 /// Sets a socket's buffers and limits: a 1 KB read buffer (tungstenite's defaults cost about
-/// 130 KB a socket), a 4 KB write buffer bounded at one frame more, and the frame limit.
-pub fn sized(ws: WebSocketUpgrade, limits: &Limits) -> WebSocketUpgrade {
+/// 130 KB a socket), a 4 KB write buffer bounded at one frame more, and `frame_bytes`, the
+/// largest frame read at all.
+pub fn sized(ws: WebSocketUpgrade, limits: &Limits, frame_bytes: usize) -> WebSocketUpgrade {
     ws.read_buffer_size(1024)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(WRITE_BUFFER + limits.frame_bytes)
-        .max_message_size(limits.frame_bytes)
-        .max_frame_size(limits.frame_bytes)
+        .max_message_size(frame_bytes)
+        .max_frame_size(frame_bytes)
 }
 
 /// Splits a socket into an [`Outbox`] and the incoming stream.
@@ -284,6 +285,12 @@ impl Bucket {
             per_second,
             last: Instant::now(),
         }
+    }
+
+    /// Whether the bucket has refilled to its burst: the sender has spent nothing lately.
+    pub fn full(&self) -> bool {
+        let refill = self.last.elapsed().as_secs_f64() * self.per_second;
+        self.tokens + refill >= self.burst
     }
 
     /// Takes a token; `false` when the sender is over the limit.

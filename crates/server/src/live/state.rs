@@ -47,6 +47,8 @@ pub struct AppState {
     pub demo: bool,
     /// What a login may cost (concurrent hashes, failures per name).
     pub logins: Arc<LoginGate>,
+    /// What one client address may hold and spend.
+    pub addresses: Arc<crate::live::addresses::Addresses>,
     /// The hash of the token that reads `/metrics`; `None`: `/metrics` is served only in
     /// demo mode.
     pub metrics_token: Option<String>,

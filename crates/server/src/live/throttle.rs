@@ -35,6 +35,9 @@ pub enum Busy {
     Hashing,
     /// This name failed too often lately; it may try again at this time (ms).
     Paused(Millis),
+    /// The client's address sent too many of these lately (see
+    /// [`crate::live::addresses`]).
+    Address,
 }
 
 impl LoginGate {

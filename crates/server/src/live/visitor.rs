@@ -18,6 +18,7 @@ use baton_core::sentiment;
 use baton_core::transcript::Author;
 
 use crate::clock::now;
+use crate::live::addresses::{Address, Held, Hold, Spend};
 use crate::live::frames::{Checked, Rejection, parse_visitor};
 use crate::live::hub::{self, Live, QueueEvent};
 use crate::live::intake;
@@ -27,10 +28,12 @@ use crate::live::state::AppState;
 use crate::live::views::{position, queue_item};
 use crate::store::{NewMessage, Status, StoreError, StoredMessage, Ticket};
 
-/// Upgrades to a visitor socket if the page's origin may embed the widget.
+/// Upgrades to a visitor socket if the page's origin may embed the widget and its address
+/// holds fewer than [`crate::live::limits::Limits::address_sockets`] already.
 pub async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
+    address: Address,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !state.origin_allowed(&headers) {
@@ -41,8 +44,19 @@ pub async fn upgrade(
         )
             .into_response();
     }
+    let Some(held) = state.addresses.hold(address, Hold::Socket) else {
+        Metrics::inc(&state.metrics.address_refusals);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "10")],
+            "too many chats open from this address",
+        )
+            .into_response();
+    };
     let limits = &state.limits;
-    socket::sized(ws, limits).on_upgrade(move |socket| run(state, socket))
+    // A handoff carries a transcript: the visitor socket reads frames up to `frame_bytes`.
+    socket::sized(ws, limits, limits.frame_bytes)
+        .on_upgrade(move |socket| run(state, socket, address, held))
 }
 
 struct Session {
@@ -53,6 +67,8 @@ struct Session {
     /// Messages on their way to the store, in order (see [`write_messages`]).
     writer: Option<mpsc::Sender<Pending>>,
     bucket: Bucket,
+    /// The client's address, which handoffs are counted against.
+    address: Address,
 }
 
 /// A visitor message accepted from the socket, not yet stored (so not yet acknowledged).
@@ -117,7 +133,9 @@ async fn write_messages(
     }
 }
 
-async fn run(state: AppState, socket: WebSocket) {
+async fn run(state: AppState, socket: WebSocket, address: Address, held: Held) {
+    // The address's place is given back when the socket ends.
+    let _held = held;
     let metrics = Arc::clone(&state.metrics);
     let _open = SocketGauge::open(&metrics.visitor_sockets);
     let (out, stream) = socket::split(socket);
@@ -129,6 +147,7 @@ async fn run(state: AppState, socket: WebSocket) {
         ticket: None,
         pump: None,
         writer: None,
+        address,
     };
     socket::serve_frames(session, stream, &out, &limits, &metrics.frames_rejected).await;
 }
@@ -167,7 +186,17 @@ impl Session {
                 resume,
                 last_seq,
             } => return self.hello(&site, resume.as_deref(), last_seq).await,
-            VisitorFrame::Handoff { id, handoff } => self.handoff(&id, *handoff).await,
+            VisitorFrame::Handoff { id, handoff } => {
+                if !self.state.addresses.spend(self.address, Spend::Handoff) {
+                    Metrics::inc(&self.state.metrics.address_refusals);
+                    // The widget keeps the handoff and sends it again on its next socket.
+                    return Err((
+                        close::POLICY,
+                        "too many handoffs from this address; try again later".to_owned(),
+                    ));
+                }
+                self.handoff(&id, *handoff).await;
+            }
             VisitorFrame::Message { id, text } => self.message(id, &text).await,
             VisitorFrame::Typing => {
                 if let Some(ticket) = &self.ticket {
