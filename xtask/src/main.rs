@@ -14,11 +14,15 @@
 //!   on the demo's data and drive it with synthetic conversations (`baton simulate`), so
 //!   the review and Insights have something to show. `demo` does this once, on its first run.
 //! - `cargo xtask bench` — criterion benchmarks (a Markdown table of medians), the server
-//!   benchmarks (handoff latency, relay throughput vs a bare echo, idle sockets), then the
-//!   widget's bytes and timings in headless Chromium.
+//!   benchmarks (handoff latency, relay throughput vs a bare echo, idle sockets), the floods
+//!   (bad logins, handoffs), then the widget's bytes and timings in headless Chromium.
+//! - `cargo xtask fuzz [SECONDS] [--runs N] [TARGET…]` — coverage-guided fuzzing of frame
+//!   parsing, config compiling, the redactor and token verification (see `fuzz.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod fuzz;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -33,8 +37,9 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("setup") => setup(),
         Some("simulate") => simulate(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("help") | None => {
-            println!("usage: cargo xtask <test|demo|simulate|bench|setup>");
+            println!("usage: cargo xtask <test|demo|simulate|bench|fuzz|setup>");
             Ok(())
         }
         Some(other) => Err(format!("unknown command `{other}`; try `cargo xtask help`")),
@@ -461,6 +466,11 @@ fn bench(extra: &[String]) -> Result {
     run(
         "cargo",
         &["bench", "-p", "baton-server", "--bench", "relay"],
+    )?;
+    step("floods (baton-server): bad logins, handoffs from many addresses");
+    run(
+        "cargo",
+        &["bench", "-p", "baton-server", "--bench", "flood"],
     )?;
     step("widget benchmarks: bytes, main-thread work, open → usable (headless Chromium)");
     setup_web()?;

@@ -24,6 +24,8 @@ struct Line {
     text: String,
     at: Option<Millis>,
     sentiment: Option<f32>,
+    /// A bot line the server could not reproduce: the widget's claim.
+    unconfirmed: bool,
 }
 
 /// "14:03" in the agent's time zone, and the ISO time for `<time datetime>`.
@@ -55,6 +57,7 @@ pub fn Thread(id: String) -> impl IntoView {
                     text: m.text.clone(),
                     at: Some(m.at),
                     sentiment: m.sentiment,
+                    unconfirmed: m.unconfirmed,
                 });
                 let pending = held.pending.iter().map(|p| Line {
                     key: format!("p{}", p.id),
@@ -63,6 +66,7 @@ pub fn Thread(id: String) -> impl IntoView {
                     text: p.text.clone(),
                     at: None,
                     sentiment: None,
+                    unconfirmed: false,
                 });
                 stored.chain(pending).collect::<Vec<_>>()
             })
@@ -111,6 +115,12 @@ fn Message(line: Line) -> impl IntoView {
                 {time.map(|(short, iso)| view! { <time datetime=iso>{short}</time> })}
                 {line.sentiment.map(|s| view! {
                     <span class="badge sentiment" class:negative=s < 0.0 data-testid="sentiment">{sentiment_label(s)}</span>
+                })}
+                {line.unconfirmed.then(|| view! {
+                    <span class="badge unconfirmed" data-testid="unconfirmed"
+                        title="The server's replay of the visitor's messages did not produce this line: it is what the widget reports, for example an answer from the site's API, and cannot be checked">
+                        "not confirmed"
+                    </span>
                 })}
                 {line.seq.is_none().then(|| view! { <span class="sending">"sending…"</span> })}
             </div>

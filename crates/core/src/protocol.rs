@@ -411,6 +411,10 @@ pub struct MessageView {
     /// The sender's client id (lets a sender recognise its own message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// A bot line of the handed-over transcript that the server's replay did not produce:
+    /// the widget's claim (see [`crate::transcript::Entry::unconfirmed`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
 }
 
 /// Everything the agent workspace shows for a claimed ticket.

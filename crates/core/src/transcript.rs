@@ -50,6 +50,11 @@ pub struct Entry {
     /// Sentiment score of visitor free text (-1..1); absent for buttons and other authors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<f32>,
+    /// Set by the server on a bot line its own replay of the visitor's lines did not
+    /// produce (an answer from the site's API, or a line the client made up): the widget's
+    /// claim, shown as such. Whatever a client sends here is replaced.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unconfirmed: bool,
 }
 
 /// The whole thread, oldest first.
@@ -68,6 +73,7 @@ impl Transcript {
             text: text.to_owned(),
             at,
             sentiment,
+            unconfirmed: false,
         });
         self.entries.len() - 1
     }

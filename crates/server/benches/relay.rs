@@ -14,21 +14,18 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use baton_core::conversation::{Conversation, Event};
-use baton_core::protocol::{AgentFrame, Frame, Handoff, ServerToAgent, VisitorFrame};
+use baton_core::protocol::{AgentFrame, Frame, ServerToAgent, VisitorFrame};
 use baton_server::live::limits::Limits;
 use baton_server::live::serve::{ServeOptions, serve, state};
 use baton_server::live::state::AppState;
 use futures_util::{SinkExt, StreamExt};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpSocket};
+use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+mod support;
 
-fn config() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/demo-shop.json")
-}
+use support::{Baton, Ws, config, handoff, send};
 
 async fn start(data: &Path, limits: Limits) -> (SocketAddr, AppState) {
     let state = state(ServeOptions {
@@ -55,14 +52,6 @@ async fn ws(addr: SocketAddr, path: &str) -> Ws {
         .0
 }
 
-async fn send<T: serde::Serialize>(ws: &mut Ws, body: T) {
-    ws.send(Message::text(
-        serde_json::to_string(&Frame::new(body)).unwrap(),
-    ))
-    .await
-    .unwrap();
-}
-
 async fn next_agent(ws: &mut Ws) -> ServerToAgent {
     loop {
         if let Some(Ok(Message::Text(t))) = ws.next().await {
@@ -71,27 +60,6 @@ async fn next_agent(ws: &mut Ws) -> ServerToAgent {
                 .body;
         }
     }
-}
-
-fn handoff(visitor: &str) -> Handoff {
-    let site = std::sync::Arc::new(
-        baton_core::compile(&std::fs::read_to_string(config()).unwrap()).unwrap(),
-    );
-    let mut chat = Conversation::new(site, visitor);
-    chat.handle(Event::Start { page: None }, 1_000);
-    chat.handle(
-        Event::Text {
-            text: "where is my order? it is late".into(),
-        },
-        2_000,
-    );
-    chat.handle(
-        Event::Text {
-            text: "I want to talk to a human".into(),
-        },
-        3_000,
-    );
-    Handoff::of(&chat, None).unwrap()
 }
 
 async fn agent(addr: SocketAddr, state: &AppState) -> Ws {
@@ -290,39 +258,12 @@ fn median(mut rates: Vec<f64>) -> f64 {
     rates[rates.len() / 2]
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 async fn idle_sockets(count: usize) {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baton"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--config"])
-        .arg(config())
-        .arg("--data")
-        .arg(dir.path())
-        .env("BATON_LOG", "error")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr: SocketAddr = first
-        .trim()
-        .strip_prefix("baton: listening on http://")
-        .unwrap()
-        .parse()
-        .unwrap();
+    // Every socket comes from a handful of loopback addresses: no per-address limits.
+    let baton = Baton::start(&["--demo"]);
+    let addr = baton.addr;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = rss_kib(child.id());
+    let before = baton.rss_kib();
     let mut sockets = Vec::with_capacity(count);
     let started = Instant::now();
     for i in 0..count {
@@ -350,7 +291,7 @@ async fn idle_sockets(count: usize) {
     }
     let held = sockets.len();
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(child.id());
+    let after = baton.rss_kib();
     let per_socket = (after.saturating_sub(before) as f64 * 1024.0) / held.max(1) as f64;
     println!(
         "idle visitor sockets: {held} held open in {:.1} s; server RSS {before} KiB → {after} KiB, {:.1} KB per socket",
@@ -358,8 +299,6 @@ async fn idle_sockets(count: usize) {
         per_socket / 1000.0
     );
     drop(sockets);
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 fn main() {

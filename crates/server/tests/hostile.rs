@@ -85,6 +85,7 @@ async fn handoff_lines_cannot_speak_for_baton_or_an_agent() {
                 text: "Identity verified. Refund approved.".into(),
                 at,
                 sentiment: None,
+                unconfirmed: false,
             },
         );
         let mut ws = send_handoff(server.addr, &format!("h-lines-{n}"), payload).await;
@@ -98,6 +99,67 @@ async fn handoff_lines_cannot_speak_for_baton_or_an_agent() {
     }
     let tickets = server.state.store.open_tickets().await.unwrap();
     assert!(tickets.is_empty(), "no ticket was stored");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bot_lines_the_server_cannot_reproduce_are_shown_as_the_widgets_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let mut payload = handoff("v-claims", &["where is my order", "talk to a human"], None);
+    let honest = payload.transcript.entries.len();
+    let at = payload.transcript.entries[1].at;
+    // A bot line no journey of this config says, and one that claims to be "confirmed".
+    for (i, text) in [
+        "Your refund of $500 was approved.",
+        "Hi! I'm the Demo Shop assistant.",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        payload.transcript.entries.insert(
+            2 + i,
+            Entry {
+                from: Author::Bot,
+                text: text.into(),
+                at,
+                sentiment: None,
+                unconfirmed: false,
+            },
+        );
+    }
+    let mut ws = send_handoff(server.addr, "h-claims", payload).await;
+    assert!(matches!(
+        recv_visitor(&mut ws).await,
+        ServerToVisitor::Welcome { .. }
+    ));
+    let ticket = server.state.store.open_tickets().await.unwrap().remove(0);
+    let site = &server.state.site.site;
+    let view =
+        baton_server::live::views::ticket_view(server.state.store.as_ref(), site, &ticket.id)
+            .await
+            .unwrap()
+            .unwrap();
+    let unconfirmed: Vec<&str> = view
+        .messages
+        .iter()
+        .filter(|m| m.unconfirmed)
+        .map(|m| m.text.as_str())
+        .collect();
+    // The made-up line, and the greeting said a second time (the replay says it once).
+    assert_eq!(
+        unconfirmed,
+        [
+            "Your refund of $500 was approved.",
+            "Hi! I'm the Demo Shop assistant."
+        ]
+    );
+    assert_eq!(view.messages.len(), honest + 2);
+    assert!(
+        view.messages
+            .iter()
+            .all(|m| m.from == Author::Bot || !m.unconfirmed)
+    );
     server.stop().await;
 }
 

@@ -119,6 +119,7 @@ fn lowering_a_threshold_reports_exactly_the_conversations_that_newly_cross_it() 
                         text: (*text).to_owned(),
                         at: started_at + 500,
                         sentiment: Some(score),
+                        unconfirmed: false,
                     }],
                 },
                 csat: None,

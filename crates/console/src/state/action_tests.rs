@@ -71,6 +71,7 @@ fn a_reconnect_reclaims_and_resends_what_was_not_stored() {
         at: 1,
         sentiment: None,
         id: Some("m-1".into()),
+        unconfirmed: false,
     });
     let out = ws.apply(
         ServerToAgent::Ticket {

@@ -35,6 +35,8 @@ impl Workspace {
                     at,
                     sentiment,
                     id,
+                    // Live messages come after the handover: never part of the claim.
+                    unconfirmed: false,
                 };
                 self.message(&ticket, message);
             }

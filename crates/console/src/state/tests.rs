@@ -54,6 +54,7 @@ pub(super) fn view(ticket: &str) -> TicketView {
             at: e.at,
             sentiment: e.sentiment,
             id: None,
+            unconfirmed: e.unconfirmed,
         })
         .collect();
     TicketView {

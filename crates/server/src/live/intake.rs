@@ -8,7 +8,8 @@ use std::sync::Arc;
 use baton_core::conversation::{Escalation, Event, Reason};
 use baton_core::protocol::{ErrorCode, Handoff};
 use baton_core::queue::Priority;
-use baton_core::transcript::Author;
+use baton_core::redact::Redactor;
+use baton_core::transcript::{Author, Entry};
 use baton_core::trigger::{Action, Firing};
 use baton_core::{Millis, Site, sentiment};
 
@@ -40,6 +41,8 @@ pub struct Assessment {
     pub sentiments: Vec<Option<f32>>,
     /// Why the token was refused, for the log.
     pub token_error: Option<token::TokenError>,
+    /// Per transcript entry: a bot line the re-run did not produce (the widget's claim).
+    pub unconfirmed: Vec<bool>,
 }
 
 /// A handoff the server will not take.
@@ -126,6 +129,14 @@ pub fn admit(
     // The raw token is a bearer credential: checked, it is not kept (agents see whether it
     // verified, never the token).
     handoff.token = None;
+    for (entry, unconfirmed) in handoff
+        .transcript
+        .entries
+        .iter_mut()
+        .zip(&assessment.unconfirmed)
+    {
+        entry.unconfirmed = *unconfirmed;
+    }
     Ok(Admission {
         ticket: NewTicket {
             id: opening.ticket,
@@ -193,7 +204,8 @@ pub fn assess(
         (None, _) => (BTreeMap::new(), None),
     };
     let verified = handoff.token.is_some() && token_error.is_none();
-    let (server_trace, escalation) = rerun(handoff, site, &trusted, now);
+    let (server_trace, escalation, said) = rerun(handoff, site, &trusted, now);
+    let unconfirmed = unconfirmed_lines(&handoff.transcript.entries, &said, &site.redactor);
     let disagreement = compare(
         &handoff.trace,
         &handoff.escalation.reason,
@@ -218,19 +230,49 @@ pub fn assess(
         priority,
         sentiments,
         token_error,
+        unconfirmed,
     }
+}
+
+/// Marks each bot line of `entries` the server's replay did not say: the replay's lines
+/// (redacted as the handoff's are) are matched in order, so a line counts once and only
+/// where it fits the conversation. Visitor lines are the visitor's own words: never marked.
+fn unconfirmed_lines(entries: &[Entry], said: &[String], redactor: &Redactor) -> Vec<bool> {
+    let said: Vec<String> = said
+        .iter()
+        .map(|line| redactor.redact(line).into_owned())
+        .collect();
+    let mut next = 0;
+    entries
+        .iter()
+        .map(|entry| {
+            if entry.from != Author::Bot {
+                return false;
+            }
+            match said[next.min(said.len())..]
+                .iter()
+                .position(|line| *line == entry.text)
+            {
+                Some(at) => {
+                    next += at + 1;
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect()
 }
 
 /// Replays the visitor's side of the transcript through the engine: only signed profile
 /// attributes count, so an unsigned "tier: vip" cannot buy priority. Timers due by `now`
 /// fire last (a `seconds_over` limit that ran out after the visitor's last line). Returns the
-/// firings and the escalation the server itself reached, if any.
+/// firings, the escalation the server itself reached, if any, and what its bot said.
 fn rerun(
     handoff: &Handoff,
     site: &Arc<Site>,
     trusted: &BTreeMap<String, serde_json::Value>,
     now: Millis,
-) -> (Vec<Firing>, Option<Escalation>) {
+) -> (Vec<Firing>, Option<Escalation>, Vec<String>) {
     let mut chat = baton_core::replay::rerun(
         site,
         &handoff.visitor,
@@ -241,7 +283,14 @@ fn rerun(
     if chat.escalation().is_none() {
         chat.handle(Event::Timer, now);
     }
-    (chat.firings().to_vec(), chat.escalation().cloned())
+    let said = chat
+        .transcript()
+        .entries
+        .iter()
+        .filter(|e| e.from == Author::Bot)
+        .map(|e| e.text.clone())
+        .collect();
+    (chat.firings().to_vec(), chat.escalation().cloned(), said)
 }
 
 /// Replaces the experiment variants a widget claims for `visitor` with the server's own

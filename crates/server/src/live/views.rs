@@ -84,7 +84,20 @@ pub async fn ticket_view(
         verified: ticket.verified,
         server_trace: ticket.server_trace.clone(),
         disagreement: ticket.disagreement.clone(),
-        messages: messages.into_iter().map(message_view).collect(),
+        messages: messages
+            .into_iter()
+            .map(|m| {
+                // The handed-over transcript is stored as messages 1..=n.
+                let unconfirmed = usize::try_from(m.seq)
+                    .ok()
+                    .and_then(|seq| handoff.transcript.entries.get(seq.checked_sub(1)?))
+                    .is_some_and(|e| e.unconfirmed);
+                MessageView {
+                    unconfirmed,
+                    ..message_view(m)
+                }
+            })
+            .collect(),
         scripts,
         kb,
         brand_voice,
@@ -99,6 +112,7 @@ fn message_view(m: StoredMessage) -> MessageView {
         at: m.at,
         sentiment: m.sentiment,
         id: (m.author == Author::Agent).then_some(m.client_id),
+        unconfirmed: false,
     }
 }
 

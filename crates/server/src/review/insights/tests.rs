@@ -68,6 +68,7 @@ fn conversation(
                 text: "hello".into(),
                 at: start + 30_000,
                 sentiment: Some(sentiment),
+                unconfirmed: false,
             }],
         },
         csat: None,

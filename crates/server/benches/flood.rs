@@ -1,0 +1,266 @@
+//! Floods against a real `baton serve` process with its default limits, run by
+//! `cargo xtask bench` (figures to read, not timed assertions):
+//!
+//! - bad logins: 2,000 clients, each from a loopback address of its own, send wrong
+//!   passwords for made-up names as fast as the server answers, for 10 s. Reported: the
+//!   server's peak memory, what the clients were answered, and how long the real agent
+//!   (another address, trying every 200 ms) took to log in during it.
+//! - handoffs: 100 clients, each from its own address, open sockets and send handoffs in a
+//!   loop (reconnecting when refused). Reported: the median time from a handoff to its
+//!   queue position, and from an agent's `login` frame to its queue snapshot, unloaded and
+//!   during the flood, and their ratios.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use baton_core::protocol::{AgentFrame, ServerToAgent, ServerToVisitor, VisitorFrame};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::MaybeTlsStream;
+
+mod support;
+
+use support::{Baton, Ws, client_ip, connect_from, handoff, median, next_frame, send};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// One `POST /api/login` on its own connection from `source`: the status, if answered.
+async fn login(
+    source: IpAddr,
+    addr: SocketAddr,
+    name: &str,
+    password: &str,
+) -> Option<(u16, String)> {
+    let mut stream = connect_from(source, addr).await.ok()?;
+    let body = serde_json::json!({ "name": name, "password": password }).to_string();
+    let request = format!(
+        "POST /api/login HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.ok()?;
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    Some((status, body))
+}
+
+async fn bad_logins(attackers: usize, seconds: u64) {
+    let baton = Baton::start(&[]);
+    let addr = baton.addr;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = baton.rss_kib();
+    let stop = Arc::new(AtomicBool::new(false));
+    let counts: Arc<[AtomicU64; 3]> = Arc::new(Default::default());
+    let mut tasks = Vec::new();
+    for n in 0..attackers {
+        let (stop, counts) = (Arc::clone(&stop), Arc::clone(&counts));
+        tasks.push(tokio::spawn(async move {
+            let source = client_ip(n);
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                let name = format!("guess-{n}-{i}");
+                let slot = match login(source, addr, &name, "wrong").await {
+                    Some((401, _)) => 0,
+                    Some((429, _)) => 1,
+                    _ => 2,
+                };
+                counts[slot].fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    // Memory sampled through the flood; the real agent tries every 200 ms meanwhile.
+    let started = Instant::now();
+    let agent = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 9));
+    let mut peak = 0;
+    let mut logged_in = None;
+    let mut tries = 0;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        peak = peak.max(baton.rss_kib());
+        if logged_in.is_none() {
+            tries += 1;
+            if let Some((200, _)) = login(agent, addr, "ana", PASSWORD).await {
+                logged_in = Some(started.elapsed());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        let _ = task.await;
+    }
+    let [wrong, busy, other] = &*counts;
+    println!(
+        "bad logins: {attackers} clients from {attackers} addresses for {seconds} s: {} answered 401, {} answered 429, {} not answered; server memory {} MiB before, peak {} MiB (VmHWM {} MiB)",
+        wrong.load(Ordering::Relaxed),
+        busy.load(Ordering::Relaxed),
+        other.load(Ordering::Relaxed),
+        before / 1024,
+        peak / 1024,
+        baton.peak_rss_kib() / 1024,
+    );
+    match logged_in {
+        Some(after) => println!(
+            "bad logins: the real agent logged in after {:.2} s ({tries} tries, one every 200 ms)",
+            after.as_secs_f64()
+        ),
+        None => {
+            println!("bad logins: the real agent did not log in within {seconds} s ({tries} tries)")
+        }
+    }
+}
+
+/// A visitor socket from `source`: hello, then the handoff `id`; how long from sending the
+/// handoff to its queue position, or `None` if refused.
+async fn hand_over(source: IpAddr, addr: SocketAddr, id: &str) -> Option<Duration> {
+    let stream = connect_from(source, addr).await.ok()?;
+    let (mut ws, _): (Ws, _) = tokio_tungstenite::client_async(
+        format!("ws://{addr}/ws/visitor"),
+        MaybeTlsStream::Plain(stream),
+    )
+    .await
+    .ok()?;
+    send(
+        &mut ws,
+        VisitorFrame::Hello {
+            site: "demo-shop".into(),
+            resume: None,
+            last_seq: 0,
+        },
+    )
+    .await;
+    let started = Instant::now();
+    send(
+        &mut ws,
+        VisitorFrame::Handoff {
+            id: id.to_owned(),
+            handoff: Box::new(handoff(&format!("v-{id}"))),
+        },
+    )
+    .await;
+    loop {
+        match next_frame::<ServerToVisitor>(&mut ws).await? {
+            ServerToVisitor::Queued { .. } => return Some(started.elapsed()),
+            _ => continue,
+        }
+    }
+}
+
+/// An agent's socket: from its `login` frame to the queue snapshot.
+async fn agent_connect(addr: SocketAddr, token: &str) -> Duration {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/agent"))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    send(
+        &mut ws,
+        AgentFrame::Login {
+            token: token.to_owned(),
+        },
+    )
+    .await;
+    loop {
+        match next_frame::<ServerToAgent>(&mut ws).await {
+            Some(ServerToAgent::QueueSnapshot { .. }) => return started.elapsed(),
+            Some(_) => continue,
+            None => panic!("the agent socket closed"),
+        }
+    }
+}
+
+/// Median handoff → position and agent connect times over `samples` tries, each handoff
+/// from an address of its own starting at `first`.
+async fn timings(
+    addr: SocketAddr,
+    token: &str,
+    first: usize,
+    samples: usize,
+) -> (Duration, Duration) {
+    let mut positions = Vec::new();
+    let mut connects = Vec::new();
+    for i in 0..samples {
+        let id = format!("probe-{first}-{i}");
+        if let Some(took) = hand_over(client_ip(first + i), addr, &id).await {
+            positions.push(took);
+        }
+        connects.push(agent_connect(addr, token).await);
+    }
+    (median(&mut positions), median(&mut connects))
+}
+
+async fn handoff_flood(flooders: usize, seconds: u64) {
+    let baton = Baton::start(&[]);
+    let addr = baton.addr;
+    let agent = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 9));
+    let (status, body) = login(agent, addr, "ana", PASSWORD).await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    let token: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    // A queue that is not empty: 200 open tickets from 20 addresses.
+    for i in 0..200 {
+        hand_over(client_ip(50_000 + i / 10), addr, &format!("open-{i}")).await;
+    }
+    let (position, connect) = timings(addr, &token, 60_000, 31).await;
+    println!(
+        "handoff flood: unloaded (200 open tickets): handoff → queue position median {:.2} ms, agent login → queue snapshot median {:.2} ms",
+        position.as_secs_f64() * 1e3,
+        connect.as_secs_f64() * 1e3
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicU64::new(0));
+    let taken = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for n in 0..flooders {
+        let (stop, sent, taken) = (Arc::clone(&stop), Arc::clone(&sent), Arc::clone(&taken));
+        tasks.push(tokio::spawn(async move {
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                sent.fetch_add(1, Ordering::Relaxed);
+                if hand_over(client_ip(n), addr, &format!("flood-{n}-{i}"))
+                    .await
+                    .is_some()
+                {
+                    taken.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let started = Instant::now();
+    let (loaded_position, loaded_connect) = timings(addr, &token, 70_000, 31).await;
+    let measured = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(seconds).saturating_sub(measured)).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        let _ = task.await;
+    }
+    println!(
+        "handoff flood: {flooders} sockets from {flooders} addresses sent {} handoffs, {} taken (the rest refused by the per-address limit)",
+        sent.load(Ordering::Relaxed),
+        taken.load(Ordering::Relaxed),
+    );
+    println!(
+        "handoff flood: loaded: handoff → queue position median {:.2} ms ({:.2}× unloaded), agent login → queue snapshot median {:.2} ms ({:.2}× unloaded)",
+        loaded_position.as_secs_f64() * 1e3,
+        loaded_position.as_secs_f64() / position.as_secs_f64(),
+        loaded_connect.as_secs_f64() * 1e3,
+        loaded_connect.as_secs_f64() / connect.as_secs_f64(),
+    );
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        bad_logins(2_000, 10).await;
+        handoff_flood(100, 15).await;
+    });
+}
