@@ -86,6 +86,27 @@ pub struct NewTicket {
     pub sentiments: Vec<Option<f32>>,
 }
 
+/// A waiting ticket as the agents' queue lists it: read without its handoff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    /// Ticket id.
+    pub id: String,
+    /// Queue.
+    pub queue: String,
+    /// The server's priority.
+    pub priority: Priority,
+    /// Queued, or offline.
+    pub status: Status,
+    /// Why the widget says it handed over (`None` only for a row whose handoff held none).
+    pub reason: Option<baton_core::conversation::Reason>,
+    /// The visitor's name from the profile, when it gives one as text.
+    pub name: Option<String>,
+    /// Whether the profile token verified.
+    pub verified: bool,
+    /// When the ticket was created.
+    pub created_at: Millis,
+}
+
 /// A stored ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
@@ -279,6 +300,9 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket_by_resume(&self, token: &str) -> Result<Option<Ticket>, StoreError>;
     /// Tickets not closed, oldest first.
     async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
+    /// The waiting (queued or offline) tickets, oldest first, without their handoffs: what
+    /// the agents' queue lists.
+    async fn waiting(&self) -> Result<Vec<QueueRow>, StoreError>;
     /// How many waiting (queued or offline) tickets other than `ticket` come before it in
     /// the queue's order ([`baton_core::queue::queue_key`]), counted without reading them.
     async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError>;

@@ -164,4 +164,23 @@ async fn the_count_ahead_in_the_queue_follows_the_queue_key() {
         4,
         "b, d, c and a come first"
     );
+    // The agents' queue, read without the handoffs, lists what the whole tickets would.
+    let mut waiting: Vec<&baton_server::store::Ticket> = open
+        .iter()
+        .filter(|t| matches!(t.status, Status::Queued | Status::Offline))
+        .collect();
+    waiting.sort_by_key(|t| queue_key(t.priority, t.created_at));
+    let expected: Vec<_> = waiting
+        .into_iter()
+        .map(baton_server::live::views::queue_item)
+        .collect();
+    let listed = baton_server::live::views::queue_snapshot(&store)
+        .await
+        .unwrap();
+    assert_eq!(listed, expected);
+    // b and d tie at minute 85; the older ticket comes first.
+    assert_eq!(
+        listed.iter().map(|i| i.ticket.as_str()).collect::<Vec<_>>(),
+        ["c", "d", "b", "a", "f"]
+    );
 }

@@ -25,16 +25,26 @@ pub fn queue_item(ticket: &Ticket) -> QueueItem {
     }
 }
 
-/// Waiting tickets, most urgent first.
+/// Waiting tickets, most urgent first, read without their handoffs (an agent connecting
+/// costs a few columns per waiting ticket, however long its transcript).
 pub async fn queue_snapshot(store: &dyn Store) -> Result<Vec<QueueItem>, StoreError> {
-    let mut open: Vec<Ticket> = store
-        .open_tickets()
-        .await?
+    let mut waiting = store.waiting().await?;
+    waiting.sort_by_key(|t| queue_key(t.priority, t.created_at));
+    Ok(waiting
         .into_iter()
-        .filter(|t| matches!(t.status, Status::Queued | Status::Offline))
-        .collect();
-    open.sort_by_key(|t| queue_key(t.priority, t.created_at));
-    Ok(open.iter().map(queue_item).collect())
+        .map(|t| QueueItem {
+            reason: t
+                .reason
+                .map_or_else(|| "no reason recorded".to_owned(), |r| r.explain()),
+            ticket: t.id,
+            queue: t.queue,
+            priority: t.priority,
+            created_at: t.created_at,
+            name: t.name,
+            verified: t.verified,
+            offline: t.status == Status::Offline,
+        })
+        .collect())
 }
 
 /// The whole ticket for the workspace.

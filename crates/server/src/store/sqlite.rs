@@ -20,8 +20,8 @@ mod alerts;
 mod conversations;
 
 use super::{
-    AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, Status, Store, StoreError,
-    StoredMessage, Ticket, misfire_str, parse_misfire,
+    AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, QueueRow, Status, Store,
+    StoreError, StoredMessage, Ticket, misfire_str, parse_misfire,
 };
 
 /// SQLite-backed store.
@@ -224,8 +224,8 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO tickets (id, site, handoff_id, resume_token, visitor, queue, priority, status, handoff, \
-             verified, server_trace, disagreement, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, handoff_id) DO NOTHING",
+             verified, server_trace, disagreement, created_at, reason, visitor_name) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, handoff_id) DO NOTHING",
         )
         .bind(&new.id)
         .bind(&new.site)
@@ -240,6 +240,8 @@ impl Store for SqliteStore {
         .bind(serde_json::to_string(&new.server_trace)?)
         .bind(&new.disagreement)
         .bind(i64_of(new.created_at))
+        .bind(serde_json::to_string(&new.handoff.escalation.reason)?)
+        .bind(new.handoff.profile.display_name())
         .execute(&mut *tx)
         .await?
         .rows_affected()
@@ -285,6 +287,32 @@ impl Store for SqliteStore {
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn waiting(&self) -> Result<Vec<QueueRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at \
+             FROM tickets WHERE status IN ('queued', 'offline') ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(QueueRow {
+                    id: row.try_get("id")?,
+                    queue: row.try_get("queue")?,
+                    priority: Priority::from_rank(row.try_get("priority")?),
+                    status: Status::parse(row.try_get::<&str, _>("status")?),
+                    reason: row
+                        .try_get::<Option<&str>, _>("reason")?
+                        .map(serde_json::from_str)
+                        .transpose()?,
+                    name: row.try_get("visitor_name")?,
+                    verified: row.try_get::<i64, _>("verified")? != 0,
+                    created_at: row.try_get::<i64, _>("created_at")?.max(0) as Millis,
+                })
+            })
+            .collect()
     }
 
     async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError> {
