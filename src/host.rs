@@ -48,6 +48,62 @@ pub fn post(message: &serde_json::Value) {
     }
 }
 
+/// The conversation the host page keeps for the widget: asks the loader (`load`) and waits
+/// for its `state` answer from the parent window at `origin`, at most [`STATE_WITHIN_MS`]
+/// (then `None`: a fresh conversation). Called before [`adopt`]: it posts to `origin`
+/// itself.
+pub async fn saved_state(origin: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    let wanted = origin.to_owned();
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _reject| {
+        let answer = resolve.clone();
+        let parent_window = parent.clone();
+        let wanted = wanted.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let from_parent = e
+                .source()
+                .is_some_and(|s| JsValue::from(s) == JsValue::from(parent_window.clone()));
+            let data = e.data();
+            let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok();
+            if from_parent
+                && e.origin() == wanted
+                && field("baton").and_then(|v| v.as_f64()) == Some(1.0)
+                && field("type").and_then(|v| v.as_string()).as_deref() == Some("state")
+            {
+                let state = field("state").filter(|s| s.is_string()).unwrap_or(JsValue::NULL);
+                let _ = answer.call1(&JsValue::NULL, &state);
+            }
+        });
+        let _ = window.add_event_listener_with_callback(
+            "message",
+            wasm_bindgen::JsCast::unchecked_ref(on_message.as_ref()),
+        );
+        // Once answered it ignores what follows; one small closure for the page's life.
+        on_message.forget();
+        let on_timeout = Closure::<dyn FnMut()>::new(move || {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+        });
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            wasm_bindgen::JsCast::unchecked_ref(on_timeout.as_ref()),
+            STATE_WITHIN_MS,
+        );
+        on_timeout.forget();
+    });
+    let ask = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&ask, &"baton".into(), &1.into());
+    let _ = js_sys::Reflect::set(&ask, &"type".into(), &"load".into());
+    let _ = parent.post_message(&ask, origin);
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()
+}
+
+/// How long the widget waits for the loader's `state` before starting afresh (a loader that
+/// does not answer is older than this protocol and gave the state in the URL instead).
+const STATE_WITHIN_MS: i32 = 3_000;
+
 /// The visitor closed the panel (the conversation goes on); the loader hides it.
 pub fn close() {
     post(&serde_json::json!({"type": "close"}));

@@ -30,7 +30,10 @@ pub fn boot() {
     spawn_local(async move {
         match load_site(&query.site).await {
             Ok(site) => {
-                let widget = start(Arc::new(site), &query);
+                let site = Arc::new(site);
+                let host = checked_host(&site, &query);
+                let saved = load_saved(&site.id, host.as_deref()).await;
+                let widget = start(site, &query, host, saved);
                 boot.set(Boot::Ready(widget));
             }
             Err(reason) => {
@@ -86,11 +89,10 @@ async fn load_site(site: &str) -> Result<baton_core::Site, String> {
     baton_core::config::compile(&text).map_err(|e| format!("the site config is invalid: {e}"))
 }
 
-/// The widget for `site`: the chat restored, the host page told and listened to.
-fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
+/// The host page's origin, if the widget may talk to it: only one of the site's origins (the
+/// server's frame-ancestors policy says the same to the browser), or the server's own.
+fn checked_host(site: &baton_core::Site, query: &Query) -> Option<String> {
     let own = web_sys::window().and_then(|w| w.location().origin().ok());
-    // The host page may talk to the widget only if it is one of the site's origins
-    // (the server's frame-ancestors policy says the same to the browser).
     let host = query
         .host
         .clone()
@@ -98,7 +100,12 @@ fn start(site: Arc<baton_core::Site>, query: &Query) -> Widget {
     if query.host.is_some() && host.is_none() {
         warn("Baton: this page's origin is not among the site's origins; the page API is off");
     }
-    let saved = load_saved(&site.id, host.is_some());
+    host
+}
+
+/// The widget for `site`: the chat restored from `saved`, the host page told and listened
+/// to.
+fn start(site: Arc<baton_core::Site>, query: &Query, host: Option<String>, saved: Saved) -> Widget {
     let widget = Widget {
         chat: RwSignal::new(Chat::restore(
             Arc::clone(&site),
@@ -226,17 +233,17 @@ fn beacon(body: &str) {
 
 /// Where the conversation is kept. Embedded, the host page keeps it in its own (first-party)
 /// storage: a third-party iframe's storage may be blocked (Safari, incognito windows). The
-/// loader hands it over in the URL fragment, which never reaches a server, and stores what
-/// the widget posts back. Standalone, the widget's own storage.
-fn load_saved(site: &str, embedded: bool) -> Saved {
-    let text = if embedded {
-        web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .map(|hash| hash.trim_start_matches('#').to_owned())
-            .and_then(|hash| js_sys::decode_uri_component(&hash).ok())
-            .and_then(|text| text.as_string())
-    } else {
-        storage().and_then(|s| s.get_item(&storage_key(site)).ok().flatten())
+/// loader hands it over when asked (`load` → `state`, by `postMessage` to and from the
+/// checked `host` origin only: never in a URL, where the resume token would sit in the
+/// browser's history) and stores what the widget posts back. A loader from before this
+/// put it in the URL fragment: that is still read. Standalone, the widget's own storage.
+async fn load_saved(site: &str, host: Option<&str>) -> Saved {
+    let text = match host {
+        Some(origin) => match fragment() {
+            Some(text) => Some(text),
+            None => host::saved_state(origin).await,
+        },
+        None => storage().and_then(|s| s.get_item(&storage_key(site)).ok().flatten()),
     };
     match text.filter(|t| !t.is_empty()) {
         None => Saved::default(),
@@ -252,6 +259,16 @@ fn load_saved(site: &str, embedded: bool) -> Saved {
 /// Writes `saved`, stamped with the time of writing (the chat stamps its own changes; a
 /// frame from the server counts too): a record idle past the site's `remember_hours` is not
 /// read back.
+/// The state an older loader put in the URL fragment, if any.
+fn fragment() -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|hash| hash.trim_start_matches('#').to_owned())
+        .filter(|hash| !hash.is_empty())
+        .and_then(|hash| js_sys::decode_uri_component(&hash).ok())
+        .and_then(|text| text.as_string())
+}
+
 fn save(site: &baton_core::Site, saved: &Saved) {
     let stamped = Saved {
         saved_at: now(),

@@ -88,11 +88,28 @@ pub fn now() -> Millis {
     js_sys::Date::now() as Millis
 }
 
-/// A fresh random id with a prefix, e.g. `m-k2j4…`.
+/// A fresh random id with a prefix and 128 bits from the browser's cryptographic random
+/// source, e.g. `h-9f0c…`: the handoff id is the secret that gets a conversation back, so it
+/// must not be guessable from other ids (`Math.random` is a predictable generator). Where
+/// `crypto` is missing (no browser Baton supports lacks it), `Math.random` stands in.
 pub fn random_id(prefix: &str) -> String {
-    let a = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-    let b = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64;
-    format!("{prefix}-{a:x}{b:x}")
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    let mut id = String::with_capacity(prefix.len() + 33);
+    id.push_str(prefix);
+    id.push('-');
+    for byte in bytes {
+        id.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        id.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
+    }
+    id
 }
 
 /// Writes to the browser console (never message text: only reasons).

@@ -77,14 +77,15 @@ iframe{display:block;width:100%;height:100%;border:0}
   const send = m => ready ? post(m) : queue.push(m);
 
   // The conversation is kept in this page's storage (first party: a third-party iframe's
-  // storage may be blocked); it goes to the widget in the URL fragment, never to a server
+  // storage may be blocked); the widget asks for it by postMessage: never in a URL, where
+  // its resume token would sit in the browser's history
   const key = 'baton:' + site;
   const store = v => { try { return v == null ? localStorage.getItem(key) || '' : localStorage.setItem(key, v) } catch { return '' } };
 
   const ensure = () => {
     if (frame) return;
     const q = encodeURIComponent;
-    frame = el('iframe', { title: title || 'Chat', src: `${origin}/widget/?site=${q(site)}&host=${q(location.origin)}&page=${q(location.pathname)}#${q(store())}` });
+    frame = el('iframe', { title: title || 'Chat', src: `${origin}/widget/?site=${q(site)}&host=${q(location.origin)}&page=${q(location.pathname)}` });
     panel.prepend(frame);
   };
 
@@ -139,7 +140,9 @@ iframe{display:block;width:100%;height:100%;border:0}
     const m = e.data;
     if (!frame || e.origin !== origin || e.source !== frame.contentWindow || !m || m.baton !== 1) return;
     const t = m.type;
-    if (t == 'ready') {
+    if (t == 'load') {
+      post({ type: 'state', state: store() });
+    } else if (t == 'ready') {
       ready = 1;
       clearTimeout(timer);
       notice(false);

@@ -133,6 +133,9 @@ test('no card number and no signed token stay anywhere after a conversation', as
   ];
   assert.ok(seen.beacons.length > 0 && seen.received.length > 0 && agent.frames.length > 0, 'every place was seen');
   assert.ok(last[0].includes('a valid card?'), 'the host page storage holds the conversation');
+  for (const [, , url] of [during, reloaded, last]) {
+    assert.equal(new URL(url).hash, '', `the iframe URL carries no state (its resume token): ${url}`);
+  }
   for (const [where, text] of places) {
     assert.ok(!holdsCard(text), `${where} holds a card number: ${text.slice(0, 200)}`);
     assert.ok(!text.includes(signature), `${where} holds the signed token`);
