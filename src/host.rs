@@ -71,7 +71,9 @@ pub async fn saved_state(origin: &str) -> Option<String> {
                 && field("baton").and_then(|v| v.as_f64()) == Some(1.0)
                 && field("type").and_then(|v| v.as_string()).as_deref() == Some("state")
             {
-                let state = field("state").filter(|s| s.is_string()).unwrap_or(JsValue::NULL);
+                let state = field("state")
+                    .filter(|s| s.is_string())
+                    .unwrap_or(JsValue::NULL);
                 let _ = answer.call1(&JsValue::NULL, &state);
             }
         });
