@@ -17,13 +17,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use baton_core::protocol::{AgentFrame, ServerToAgent, ServerToVisitor, VisitorFrame};
+use baton_core::protocol::{AgentFrame, ServerToAgent, ServerToVisitor};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::MaybeTlsStream;
 
 mod support;
 
-use support::{Baton, Ws, client_ip, connect_from, handoff, median, next_frame, send};
+use support::{
+    Baton, Ws, client_ip, connect_from, handoff, hello_then_handoff, median, next_frame, send,
+};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -125,24 +127,7 @@ async fn hand_over(source: IpAddr, addr: SocketAddr, id: &str) -> Option<Duratio
     )
     .await
     .ok()?;
-    send(
-        &mut ws,
-        VisitorFrame::Hello {
-            site: "demo-shop".into(),
-            resume: None,
-            last_seq: 0,
-        },
-    )
-    .await;
-    let started = Instant::now();
-    send(
-        &mut ws,
-        VisitorFrame::Handoff {
-            id: id.to_owned(),
-            handoff: Box::new(handoff(&format!("v-{id}"))),
-        },
-    )
-    .await;
+    let started = hello_then_handoff(&mut ws, id, handoff(&format!("v-{id}"))).await;
     loop {
         match next_frame::<ServerToVisitor>(&mut ws).await? {
             ServerToVisitor::Queued { .. } => return Some(started.elapsed()),

@@ -25,7 +25,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 mod support;
 
-use support::{Baton, Ws, config, handoff, send};
+use support::{Baton, Ws, config, handoff, hello_then_handoff, send};
 
 async fn start(data: &Path, limits: Limits) -> (SocketAddr, AppState) {
     let state = state(ServeOptions {
@@ -105,24 +105,7 @@ async fn handoff_latency(addr: SocketAddr, state: &AppState) {
     let mut samples = Vec::new();
     for i in 0..300 {
         let mut visitor = ws(addr, "/ws/visitor").await;
-        send(
-            &mut visitor,
-            VisitorFrame::Hello {
-                site: "demo-shop".into(),
-                resume: None,
-                last_seq: 0,
-            },
-        )
-        .await;
-        let started = Instant::now();
-        send(
-            &mut visitor,
-            VisitorFrame::Handoff {
-                id: format!("h{i}"),
-                handoff: Box::new(payload.clone()),
-            },
-        )
-        .await;
+        let started = hello_then_handoff(&mut visitor, &format!("h{i}"), payload.clone()).await;
         loop {
             if let ServerToAgent::QueueUpdate { .. } = next_agent(&mut agent).await {
                 break;

@@ -121,6 +121,29 @@ pub async fn send<T: serde::Serialize>(ws: &mut Ws, body: T) {
         .unwrap();
 }
 
+/// Says `hello` for the demo site on a fresh visitor socket, then sends the handoff `id`;
+/// returns when the handoff went (the time to measure from).
+pub async fn hello_then_handoff(
+    ws: &mut Ws,
+    id: &str,
+    handoff: baton_core::protocol::Handoff,
+) -> std::time::Instant {
+    use baton_core::protocol::VisitorFrame;
+    let hello = VisitorFrame::Hello {
+        site: "demo-shop".into(),
+        resume: None,
+        last_seq: 0,
+    };
+    send(ws, hello).await;
+    let started = std::time::Instant::now();
+    let frame = VisitorFrame::Handoff {
+        id: id.to_owned(),
+        handoff: Box::new(handoff),
+    };
+    send(ws, frame).await;
+    started
+}
+
 /// The next frame of type `T`; `None` once the socket is closed.
 pub async fn next_frame<T: serde::de::DeserializeOwned>(ws: &mut Ws) -> Option<T> {
     use futures_util::StreamExt;
