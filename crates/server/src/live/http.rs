@@ -282,12 +282,7 @@ async fn login(
         .map_or(crate::live::auth::DUMMY_HASH.to_owned(), |a| {
             a.password_hash.clone()
         });
-    let password = form.password;
-    let ok =
-        tokio::task::spawn_blocking(move || crate::live::auth::verify_password(&password, &hash))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    let ok = ok && agent.is_some();
+    let ok = state.logins.verify(form.password, hash).await && agent.is_some();
     state.logins.record(&form.name, ok, at);
     let Some(agent) = agent.filter(|_| ok) else {
         tracing::info!("failed agent login");

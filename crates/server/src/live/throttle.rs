@@ -1,6 +1,12 @@
 //! What a login may cost: a bounded number of password hashes at once (each argon2id hash
-//! takes 19 MiB and a core for a while), and a pause for a name after repeated failures, so
-//! a flood of guesses is turned away before it reaches the hash.
+//! takes 19 MiB and a core for a while), run on as many threads of their own, and a pause
+//! for a name after repeated failures, so a flood of guesses is turned away before it
+//! reaches the hash.
+//!
+//! The threads are made once and each keeps one hash's memory (19 MiB) for all its checks,
+//! so hashing holds at most `hashes` × 19 MiB. On tokio's blocking pool every check
+//! allocated afresh, on whichever thread, and each thread that ever hashed kept 19–38 MiB
+//! in its allocator arena (a flood of bad logins grew the server to 600 MiB; BENCHMARKS.md).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,10 +18,15 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// made-up names cannot grow the map without bound).
 const MAX_NAMES: usize = 10_000;
 
+/// A password check for a hashing thread, given the thread's own hashing memory.
+type Job = Box<dyn FnOnce(&mut Vec<argon2::Block>) + Send>;
+
 /// The gate every login passes.
 #[derive(Debug)]
 pub struct LoginGate {
     hashes: Arc<Semaphore>,
+    /// Jobs for the hashing threads (as many as `hashes` permits).
+    hashers: std::sync::mpsc::Sender<Job>,
     failures: Mutex<HashMap<String, Failures>>,
     max_failures: u32,
     window: Millis,
@@ -44,8 +55,33 @@ impl LoginGate {
     /// At most `hashes` password checks at once; a name that fails `max_failures` times
     /// within `window` ms waits for the rest of that window.
     pub fn new(hashes: usize, max_failures: u32, window: Millis) -> LoginGate {
+        let (hashers, jobs) = std::sync::mpsc::channel::<Job>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        for i in 0..hashes.max(1) {
+            let jobs = Arc::clone(&jobs);
+            // A thread that cannot be made leaves the others; with none, checks fail closed.
+            let _ = std::thread::Builder::new()
+                .name(format!("baton-hash-{i}"))
+                .spawn(move || {
+                    // Allocated by the first check, then reused by every one after.
+                    let mut memory = Vec::new();
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match jobs.lock() {
+                            Ok(jobs) => jobs.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(&mut memory),
+                            // The gate is gone (the server stopped).
+                            Err(_) => return,
+                        }
+                    }
+                });
+        }
         LoginGate {
             hashes: Arc::new(Semaphore::new(hashes)),
+            hashers,
             failures: Mutex::new(HashMap::new()),
             max_failures,
             window,
@@ -60,6 +96,20 @@ impl LoginGate {
         Arc::clone(&self.hashes)
             .try_acquire_owned()
             .map_err(|_| Busy::Hashing)
+    }
+
+    /// Whether `password` matches `hash`, checked on a hashing thread; call it holding the
+    /// permit from [`LoginGate::enter`]. A check that cannot run counts as a mismatch.
+    pub async fn verify(&self, password: String, hash: String) -> bool {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            let ok = crate::live::auth::verify_password_in(&password, &hash, memory);
+            let _ = answer.send(ok);
+        });
+        if self.hashers.send(job).is_err() {
+            return false;
+        }
+        answered.await.unwrap_or(false)
     }
 
     /// Records the outcome of a check of `name` at `now`.
