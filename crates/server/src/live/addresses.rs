@@ -12,13 +12,12 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderName;
 use axum::http::request::Parts;
 
 use crate::live::limits::Limits;
 use crate::live::socket::Bucket;
-use crate::live::state::AppState;
 
 /// Most addresses tracked at once. Past it, addresses with nothing open and every allowance
 /// back to full are forgotten; if that frees nothing, a new address is refused until it
@@ -77,14 +76,17 @@ fn last_address(value: &str) -> Option<IpAddr> {
         .or_else(|| last.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
-impl FromRequestParts<AppState> for Address {
+/// A handler's client address, for any state that holds the ledger (the server's state
+/// says how it finds it, so this module need not know the state).
+impl<S: Send + Sync> FromRequestParts<S> for Address
+where
+    Arc<Addresses>: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Address, Self::Rejection> {
-        Ok(Address::of_request(parts, state.addresses.header.as_ref()))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Address, Self::Rejection> {
+        let addresses = Arc::<Addresses>::from_ref(state);
+        Ok(Address::of_request(parts, addresses.header.as_ref()))
     }
 }
 

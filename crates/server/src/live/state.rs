@@ -54,6 +54,12 @@ pub struct AppState {
     pub metrics_token: Option<String>,
 }
 
+impl axum::extract::FromRef<AppState> for Arc<crate::live::addresses::Addresses> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.addresses)
+    }
+}
+
 impl AppState {
     /// Whether a request may act for the site: browsers send `Origin` on websocket handshakes
     /// and on POSTs; it must be one of the site's origins or the server's own. Clients that send none are not browsers and gain nothing a
