@@ -96,7 +96,10 @@ pub fn fuzz(args: &[String]) -> Result {
             .output()
             .map_err(|e| format!("cannot start cargo-fuzz: {e}"))?;
         let log = String::from_utf8_lossy(&out.stderr);
-        if !out.status.success() {
+        // Ctrl-C (or a SIGINT) stops a target early: libFuzzer still prints its figures, and
+        // the table says how far each target got; the run ends there.
+        let interrupted = log.contains("run interrupted");
+        if !out.status.success() && !interrupted {
             let tail: Vec<&str> = log.lines().rev().take(40).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             return Err(format!("fuzzing {target} failed:\n{}", tail.join("\n")));
@@ -114,6 +117,10 @@ pub fn fuzz(args: &[String]) -> Result {
             stat("average_exec_per_sec"),
             stat("new_units_added"),
         ));
+        if interrupted {
+            println!("interrupted: the targets after {target} did not run");
+            break;
+        }
     }
     println!("\n| target | seconds | executions | per second | new inputs | crashes |");
     println!("|---|---|---|---|---|---|");
