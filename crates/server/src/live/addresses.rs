@@ -234,11 +234,6 @@ impl Addresses {
             .or_insert_with(|| Entry::new(&self.limits));
         Some(f(entry))
     }
-
-    /// Addresses tracked now (for tests and metrics).
-    pub fn tracked(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
-    }
 }
 
 #[cfg(test)]

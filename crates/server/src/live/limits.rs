@@ -8,7 +8,8 @@ use std::time::Duration;
 pub struct Limits {
     /// Longest chat message, bytes. Longer ones close the socket with 1009.
     pub message_bytes: usize,
-    /// Largest websocket frame read at all (a handoff carries a transcript), bytes.
+    /// Largest frame a visitor socket reads at all (a handoff carries a transcript), bytes;
+    /// the agent socket reads at most [`Limits::chat_frame_bytes`].
     pub frame_bytes: usize,
     /// Frames a visitor may send in a burst.
     pub burst: u32,
