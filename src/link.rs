@@ -1,5 +1,6 @@
 //! The visitor socket after the handover: one `WebSocket` to `/ws/visitor` on the widget's
-//! own origin. On open it tells [`Chat::on_open`], and the chat's effects then send hello with
+//! own origin (`?handoff` while the handoff is not acknowledged: only such a socket may
+//! send a frame that large). On open it tells [`Chat::on_open`], and the chat's effects then send hello with
 //! the resume token and last sequence number, then everything unacknowledged; every frame
 //! received goes to [`Chat::on_frame`]. A lost socket is retried with backoff (0.5 s doubling
 //! to 4 s) for as long as the chat wants one.
@@ -57,7 +58,8 @@ pub fn send(frame: &Wire) -> bool {
 }
 
 fn connect(widget: Widget) {
-    let Some(url) = socket_url() else {
+    let for_handoff = widget.chat.with_untracked(Chat::sends_handoff);
+    let Some(url) = socket_url(for_handoff) else {
         return;
     };
     let ws = match WebSocket::new(&url) {
@@ -93,13 +95,15 @@ fn connect(widget: Widget) {
     });
 }
 
-fn socket_url() -> Option<String> {
+/// The socket's address; one that will carry the handoff asks for its frame allowance.
+fn socket_url(for_handoff: bool) -> Option<String> {
     let location = web_sys::window()?.location();
     let scheme = match location.protocol().ok()?.as_str() {
         "https:" => "wss",
         _ => "ws",
     };
-    Some(format!("{scheme}://{}/ws/visitor", location.host().ok()?))
+    let query = if for_handoff { "?handoff" } else { "" };
+    Some(format!("{scheme}://{}/ws/visitor{query}", location.host().ok()?))
 }
 
 fn opened(widget: Widget) {

@@ -37,6 +37,15 @@ impl Chat {
         })
     }
 
+    /// Whether the next socket carries the handoff (never acknowledged yet): it is opened as
+    /// `/ws/visitor?handoff`, the one kind of socket the server lets send a frame that large.
+    pub fn sends_handoff(&self) -> bool {
+        self.saved
+            .handover
+            .as_ref()
+            .is_some_and(|h| h.resume.is_none() && h.handoff.is_some())
+    }
+
     /// Whether the conversation with a person is over (closed, or unknown to the server), so
     /// the visitor may start a new one.
     pub fn ended(&self) -> bool {
@@ -92,8 +101,8 @@ impl Chat {
         let site = self.conversation.site().id.clone();
         // Signed now: the saved frame never holds the token (the host page gives it again
         // on every page view). Without a token the saved frame goes as it was made.
+        let pending = self.sends_handoff();
         let signed = self.saved.handover.as_ref().and_then(|h| {
-            let pending = h.resume.is_none() && h.handoff.is_some();
             let token = self.token.clone().filter(|_| pending)?;
             self.handoff_frame(&h.id, Some(token))
         });

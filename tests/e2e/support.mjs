@@ -158,10 +158,11 @@ export async function hostSite(pages) {
   };
 }
 
-/** A visitor: hands over a conversation, then chats; collects every frame it receives. */
+/** A visitor: hands over a conversation, then chats; collects every frame it receives.
+ * Like the widget, its socket asks for a handoff's frame allowance (`?handoff`). */
 export class Visitor extends Frames {
   constructor(url) {
-    super(new WebSocket(url.replace(/^http/, 'ws') + '/ws/visitor'));
+    super(new WebSocket(url.replace(/^http/, 'ws') + '/ws/visitor?handoff'));
   }
 }
 

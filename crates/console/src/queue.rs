@@ -1,5 +1,6 @@
 //! The side column: the tickets this agent holds, and the live queue of waiting tickets (most
-//! urgent first, as the server orders them) with a Claim button each.
+//! urgent first, as the server orders them) with a Claim button each. A long queue is listed
+//! by its head (the server sends the most urgent and a count of all).
 
 use baton_core::protocol::QueueItem;
 use leptos::prelude::*;
@@ -64,12 +65,18 @@ pub fn HeldList() -> impl IntoView {
 pub fn Queue() -> impl IntoView {
     let ws = expect_context::<Ctx>().ws;
     let items = move || ws.with(|w| w.queue.clone());
-    let count = move || ws.with(|w| w.queue.len());
+    let count = move || ws.with(|w| w.waiting());
+    let shown = move || ws.with(|w| w.queue.len() as u64);
     view! {
         <section class="queue" aria-labelledby="queue-h">
-            <h2 id="queue-h">"Queue " <span class="count">{move || format!("({} waiting)", count())}</span></h2>
+            <h2 id="queue-h">"Queue " <span class="count" data-testid="queue-count">{move || format!("({} waiting)", count())}</span></h2>
             <Show when=move || count() == 0>
                 <p class="empty" data-testid="queue-empty">"Nobody is waiting."</p>
+            </Show>
+            <Show when=move || shown() < count()>
+                <p class="more" data-testid="queue-more">
+                    {move || format!("The {} most urgent are listed; the next ones appear as these are claimed.", shown())}
+                </p>
             </Show>
             <ol class="queue-list">
                 <For each=items key=|item| format!("{item:?}") let(item)>

@@ -72,8 +72,11 @@ pub struct Workspace {
     pub agent: Option<String>,
     /// The socket's state.
     pub conn: Conn,
-    /// Waiting tickets, most urgent first.
+    /// The most urgent waiting tickets, most urgent first: the server sends the head of a
+    /// long queue, not all of it.
     pub queue: Vec<QueueItem>,
+    /// How many tickets wait in all, as the server last counted.
+    waiting: u64,
     /// Claimed tickets, in claim order.
     pub held: Vec<Held>,
     /// The ticket on screen.
@@ -95,6 +98,11 @@ impl Workspace {
             rejoin,
             ..Workspace::default()
         }
+    }
+
+    /// How many tickets wait in all: never fewer than the queue lists.
+    pub fn waiting(&self) -> u64 {
+        self.waiting.max(self.queue.len() as u64)
     }
 
     /// A held ticket.

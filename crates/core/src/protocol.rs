@@ -495,20 +495,36 @@ pub enum ServerToAgent {
         /// Ticket id.
         ticket: String,
     },
-    /// The whole queue, after login.
+    /// The head of the queue, after login and whenever the agent's view is read again: the
+    /// most urgent waiting tickets (at most the server's `queue_shown`), and how many wait.
     QueueSnapshot {
-        /// Waiting tickets, most urgent first.
+        /// The most urgent waiting tickets, most urgent first.
         items: Vec<QueueItem>,
+        /// How many tickets wait in all (at least `items.len()`).
+        #[serde(default)]
+        waiting: u64,
     },
-    /// A ticket was added or changed.
+    /// A ticket entered the agent's view of the queue, or changed in it.
     QueueUpdate {
         /// The ticket.
         item: QueueItem,
+        /// How many tickets wait in all.
+        #[serde(default)]
+        waiting: u64,
     },
-    /// A ticket left the queue (claimed).
+    /// A ticket left the agent's view of the queue: claimed, or pushed out of the head by
+    /// more urgent ones.
     QueueRemove {
         /// Ticket id.
         ticket: String,
+        /// How many tickets wait in all.
+        #[serde(default)]
+        waiting: u64,
+    },
+    /// The queue changed outside the agent's view: only the count of waiting tickets.
+    QueueCount {
+        /// How many tickets wait in all.
+        waiting: u64,
     },
     /// A stored message in a claimed ticket.
     Message {

@@ -14,7 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use baton_core::protocol::{AgentFrame, Frame, ServerToAgent, VisitorFrame};
+use baton_core::protocol::{AgentFrame, Frame, ServerToAgent, ServerToVisitor, VisitorFrame};
 use baton_server::live::limits::Limits;
 use baton_server::live::serve::{ServeOptions, serve, state};
 use baton_server::live::state::AppState;
@@ -25,7 +25,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 mod support;
 
-use support::{Baton, Ws, config, handoff, hello_then_handoff, send};
+use support::{Baton, Ws, config, handoff, hello_then_handoff, next_frame, send};
 
 async fn start(data: &Path, limits: Limits) -> (SocketAddr, AppState) {
     let state = state(ServeOptions {
@@ -107,7 +107,10 @@ async fn handoff_latency(addr: SocketAddr, state: &AppState) {
         let mut visitor = ws(addr, "/ws/visitor").await;
         let started = hello_then_handoff(&mut visitor, &format!("h{i}"), payload.clone()).await;
         loop {
-            if let ServerToAgent::QueueUpdate { .. } = next_agent(&mut agent).await {
+            // Past the head the workspace is shown, a new ticket changes only the count.
+            if let ServerToAgent::QueueUpdate { .. } | ServerToAgent::QueueCount { .. } =
+                next_agent(&mut agent).await
+            {
                 break;
             }
         }
@@ -147,9 +150,13 @@ async fn relay_throughput(addr: SocketAddr, state: &AppState, round: usize) -> f
         },
     )
     .await;
+    // The ticket's id from the visitor's welcome: behind a long queue the agent's view
+    // lists only its head, so the agent claims by id.
     let ticket = loop {
-        if let ServerToAgent::QueueUpdate { item } = next_agent(&mut agent).await {
-            break item.ticket;
+        match next_frame::<ServerToVisitor>(&mut visitor).await {
+            Some(ServerToVisitor::Welcome { conversation, .. }) => break conversation,
+            Some(_) => continue,
+            None => panic!("the visitor socket closed before its welcome"),
         }
     };
     send(&mut agent, AgentFrame::Claim { ticket }).await;

@@ -6,7 +6,9 @@
 //! - [`visitor`] and [`agent`] are the two websockets: each frame is parsed by a pure
 //!   function ([`frames`]) into a checked frame or a typed rejection, and only then applied by the
 //!   socket's session. [`socket`] is what both share (the write half, the read loop, the rate
-//!   limit); [`views`] turns stored tickets into what agents see; [`hub`] relays live events.
+//!   limit); [`views`] turns stored tickets into what agents see, and [`window`] keeps
+//!   each agent's view of a queue of any length to its head and a count; [`hub`] relays live
+//!   events.
 //! - [`intake`] verifies a handoff ([`token`]) and re-runs the triggers; [`outcomes`] checks
 //!   the widget's outcome beacon.
 //! - [`auth`] and [`secret`]: agent passwords, random ids and tokens; [`throttle`]: what a
@@ -32,3 +34,4 @@ pub mod throttle;
 pub mod token;
 pub mod views;
 pub mod visitor;
+pub mod window;

@@ -300,9 +300,12 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket_by_resume(&self, token: &str) -> Result<Option<Ticket>, StoreError>;
     /// Tickets not closed, oldest first.
     async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
-    /// The waiting (queued or offline) tickets, oldest first, without their handoffs: what
-    /// the agents' queue lists.
-    async fn waiting(&self) -> Result<Vec<QueueRow>, StoreError>;
+    /// The `limit` most urgent waiting (queued or offline) tickets in the queue's order
+    /// ([`baton_core::queue::queue_key`]; on a tie the older, then the lower id), without their handoffs: the head of
+    /// the queue agents are shown.
+    async fn waiting(&self, limit: usize) -> Result<Vec<QueueRow>, StoreError>;
+    /// How many tickets wait (queued or offline), counted without reading them.
+    async fn waiting_count(&self) -> Result<u64, StoreError>;
     /// How many waiting (queued or offline) tickets other than `ticket` come before it in
     /// the queue's order ([`baton_core::queue::queue_key`]), counted without reading them.
     async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError>;

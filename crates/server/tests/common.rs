@@ -311,7 +311,18 @@ pub async fn send_handoff(
     handoff_id: &str,
     handoff: baton_core::protocol::Handoff,
 ) -> Ws {
-    let mut ws = connect(addr, "/ws/visitor").await;
+    send_handoff_on(addr, "/ws/visitor", handoff_id, handoff).await
+}
+
+/// [`send_handoff`] on a socket opened at `path` (`/ws/visitor?handoff` asks for a
+/// handoff's frame allowance).
+pub async fn send_handoff_on(
+    addr: SocketAddr,
+    path: &str,
+    handoff_id: &str,
+    handoff: baton_core::protocol::Handoff,
+) -> Ws {
+    let mut ws = connect(addr, path).await;
     send_visitor(
         &mut ws,
         VisitorFrame::Hello {
@@ -350,7 +361,7 @@ pub async fn agent_socket(
         ServerToAgent::Welcome { .. }
     ));
     let items = match recv_agent(&mut ws).await {
-        ServerToAgent::QueueSnapshot { items } => items,
+        ServerToAgent::QueueSnapshot { items, .. } => items,
         other => panic!("expected the queue, got {other:?}"),
     };
     (ws, items)

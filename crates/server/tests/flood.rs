@@ -181,6 +181,94 @@ async fn beacons_and_logins_beyond_an_address_allowance_get_429_before_any_work(
     server.stop().await;
 }
 
+/// The close code and reason the server ends `ws` with; `None` when it dropped the
+/// connection without a close frame.
+async fn close_of(ws: &mut Ws) -> Option<(u16, String)> {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(tungstenite::Message::Close(frame))) => {
+                    return frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+                }
+                Some(Err(_)) | None => return None,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await
+    .expect("the socket ended")
+}
+
+/// A handoff whose transcript is larger than a chat frame: visitor lines of 15 KB ahead of
+/// the request for a person.
+fn large_handoff(visitor: &str) -> baton_core::protocol::Handoff {
+    let mut large = handoff(visitor, &["can I talk to a human please"], None);
+    let first = large.transcript.entries[0].clone();
+    for _ in 0..4 {
+        let mut line = first.clone();
+        line.text = "my parcel has not arrived ".repeat(600);
+        large.transcript.entries.insert(0, line);
+    }
+    large
+}
+
+#[tokio::test]
+async fn a_handoffs_large_frame_is_read_once_and_only_on_a_socket_opened_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        address_handoffs: (2, 0.0),
+        ..Limits::default()
+    };
+    let server = Server::start_with(dir.path(), limits).await;
+    let chat_frame = server.state.limits.chat_frame_bytes();
+    let large = large_handoff("v-large");
+    let size = serde_json::to_string(&large).unwrap().len();
+    assert!(size > chat_frame && size < server.state.limits.frame_bytes);
+
+    // On a chat socket the frame is never read: the connection is dropped, no ticket made.
+    let mut plain = send_handoff(server.addr, "h-plain", large.clone()).await;
+    let close = close_of(&mut plain).await;
+    assert!(
+        close.as_ref().is_none_or(|(code, _)| *code != 1008),
+        "the frame was read: {close:?}"
+    );
+    assert!(server.state.store.open_tickets().await.unwrap().is_empty());
+
+    // Opened for a handoff (paying one of the address's two handoffs), it is taken.
+    let mut opened = send_handoff_on(server.addr, "/ws/visitor?handoff", "h-large", large).await;
+    assert!(matches!(
+        recv_visitor(&mut opened).await,
+        ServerToVisitor::Welcome { .. }
+    ));
+    // The allowance was for one frame: a second large one closes the socket with 1009.
+    use futures_util::SinkExt;
+    let again = "x".repeat(chat_frame + 1);
+    opened
+        .send(tungstenite::Message::text(again))
+        .await
+        .unwrap();
+    let close = close_of(&mut opened).await;
+    assert!(
+        matches!(&close, Some((1009, reason)) if reason.contains("?handoff")),
+        "{close:?}"
+    );
+
+    // The address's second handoff goes on the next `?handoff` socket; then none is left,
+    // and the upgrade itself is refused before any frame is read.
+    let _second = connect(server.addr, "/ws/visitor?handoff").await;
+    let refused = tokio_tungstenite::connect_async(format!(
+        "ws://{}/ws/visitor?handoff",
+        server.addr
+    ))
+    .await;
+    assert!(
+        matches!(&refused, Err(tungstenite::Error::Http(r)) if r.status() == 429),
+        "{refused:?}"
+    );
+    assert_eq!(server.state.store.open_tickets().await.unwrap().len(), 1);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn an_agent_socket_never_reads_a_frame_larger_than_a_chat_message_needs() {
     use futures_util::SinkExt;
@@ -194,19 +282,7 @@ async fn an_agent_socket_never_reads_a_frame_larger_than_a_chat_message_needs() 
     // as a bad login, with 1008 and a reason).
     let big = "x".repeat(limits.chat_frame_bytes() + 1024);
     let _ = ws.send(tungstenite::Message::text(big)).await;
-    let close = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(tungstenite::Message::Close(frame))) => {
-                    return frame.map(|f| (u16::from(f.code), f.reason.to_string()));
-                }
-                Some(Err(_)) | None => return None,
-                Some(Ok(_)) => {}
-            }
-        }
-    })
-    .await
-    .expect("the socket ended");
+    let close = close_of(&mut ws).await;
     assert!(
         close.as_ref().is_none_or(|(code, _)| *code != 1008),
         "the frame was read: {close:?}"

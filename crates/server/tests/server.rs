@@ -54,7 +54,7 @@ async fn handoff_claim_chat_close_and_rate() {
 
     // The ticket reaches the online agent's queue.
     let item = until(&mut agent, |f: ServerToAgent| match f {
-        ServerToAgent::QueueUpdate { item } => Some(item),
+        ServerToAgent::QueueUpdate { item, .. } => Some(item),
         _ => None,
     })
     .await;
@@ -490,5 +490,59 @@ async fn outside_business_hours_a_handoff_waits_offline_even_with_an_agent_onlin
     .await;
     assert_eq!(ticket.status, baton_server::store::Status::Offline);
     assert_eq!(ticket.email.as_deref(), Some("vera@example.com"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_long_queue_is_shown_by_its_head_and_a_count() {
+    use baton_core::protocol::{AgentFrame, ServerToAgent};
+    let dir = tempfile::tempdir().unwrap();
+    let limits = baton_server::live::limits::Limits {
+        queue_shown: 2,
+        ..Default::default()
+    };
+    let server = Server::start_with(dir.path(), limits).await;
+    server.add_agent("ana", "correct horse").await;
+    let token = server.login("ana", "correct horse").await.unwrap();
+    let mut tickets = Vec::new();
+    for n in 0..3 {
+        let payload = handoff(&format!("v-{n}"), &["I want to talk to a human"], None);
+        let (_visitor, conversation, _, _) =
+            hand_over(server.addr, &format!("h-{n}"), payload).await;
+        tickets.push(conversation);
+        // Tickets of one millisecond tie on age and go by their random ids.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // Three wait; the agent is sent the two oldest and the count.
+    let (mut agent, items) = agent_socket(server.addr, &token).await;
+    let listed: Vec<&str> = items.iter().map(|i| i.ticket.as_str()).collect();
+    assert_eq!(listed, [tickets[0].as_str(), tickets[1].as_str()]);
+    // A fourth, behind the head: only the count changes.
+    let payload = handoff("v-3", &["I want to talk to a human"], None);
+    let (_visitor, fourth, _, _) = hand_over(server.addr, "h-3", payload).await;
+    let count = until(&mut agent, |f: ServerToAgent| match f {
+        ServerToAgent::QueueCount { waiting } => Some(waiting),
+        ServerToAgent::QueueUpdate { item, .. } => panic!("{} entered a full head", item.ticket),
+        _ => None,
+    })
+    .await;
+    assert_eq!(count, 4);
+    // Claiming the first leaves room: the head is read again and the third comes in.
+    send_agent(
+        &mut agent,
+        AgentFrame::Claim {
+            ticket: tickets[0].clone(),
+        },
+    )
+    .await;
+    let (items, waiting) = until(&mut agent, |f: ServerToAgent| match f {
+        ServerToAgent::QueueSnapshot { items, waiting } => Some((items, waiting)),
+        _ => None,
+    })
+    .await;
+    let listed: Vec<&str> = items.iter().map(|i| i.ticket.as_str()).collect();
+    assert_eq!(listed, [tickets[1].as_str(), tickets[2].as_str()]);
+    assert_eq!(waiting, 3);
+    assert_ne!(listed[1], fourth);
     server.stop().await;
 }

@@ -174,10 +174,17 @@ async fn the_count_ahead_in_the_queue_follows_the_queue_key() {
         .into_iter()
         .map(baton_server::live::views::queue_item)
         .collect();
-    let listed = baton_server::live::views::queue_snapshot(&store)
+    let (listed, count) = baton_server::live::views::queue_head(&store, 50)
         .await
         .unwrap();
     assert_eq!(listed, expected);
+    assert_eq!(count, 5);
+    // The head of it: the most urgent, and the count of all.
+    let (head, count) = baton_server::live::views::queue_head(&store, 2)
+        .await
+        .unwrap();
+    assert_eq!(head, expected[..2]);
+    assert_eq!(count, 5);
     // b and d tie at minute 85; the older ticket comes first.
     assert_eq!(
         listed.iter().map(|i| i.ticket.as_str()).collect::<Vec<_>>(),

@@ -140,7 +140,13 @@ fn a_transfer_validates_the_queue_and_lets_the_ticket_go() {
     );
     let mut moved = item("t1", Priority::High, 5_000);
     moved.queue = "billing".into();
-    ws.apply(ServerToAgent::QueueUpdate { item: moved }, 0);
+    ws.apply(
+        ServerToAgent::QueueUpdate {
+            item: moved,
+            waiting: 1,
+        },
+        0,
+    );
     assert!(ws.held.is_empty());
     assert_eq!(ws.active, None);
     assert_eq!(ws.queue.len(), 1);

@@ -15,9 +15,19 @@ impl Workspace {
     pub fn apply(&mut self, frame: ServerToAgent, now: Millis) -> Vec<AgentFrame> {
         match frame {
             ServerToAgent::Welcome { name } => return self.welcome(name),
-            ServerToAgent::QueueSnapshot { items } => self.queue = items,
-            ServerToAgent::QueueUpdate { item } => self.queue_update(item),
-            ServerToAgent::QueueRemove { ticket } => self.queue.retain(|i| i.ticket != ticket),
+            ServerToAgent::QueueSnapshot { items, waiting } => {
+                self.queue = items;
+                self.waiting = waiting;
+            }
+            ServerToAgent::QueueUpdate { item, waiting } => {
+                self.queue_update(item);
+                self.waiting = waiting;
+            }
+            ServerToAgent::QueueRemove { ticket, waiting } => {
+                self.queue.retain(|i| i.ticket != ticket);
+                self.waiting = waiting;
+            }
+            ServerToAgent::QueueCount { waiting } => self.waiting = waiting,
             ServerToAgent::Ticket { view } => return self.ticket(*view),
             ServerToAgent::Message {
                 ticket,

@@ -123,12 +123,19 @@ fn the_queue_follows_snapshot_update_and_remove() {
         item("a", Priority::Urgent, 100),
         item("b", Priority::Normal, 50),
     ];
-    ws.apply(ServerToAgent::QueueSnapshot { items: snapshot }, 0);
+    ws.apply(
+        ServerToAgent::QueueSnapshot {
+            items: snapshot,
+            waiting: 2,
+        },
+        0,
+    );
     assert_eq!(ws.queue.len(), 2);
     // High, a little later than b: ahead of the normal one, behind the urgent one.
     ws.apply(
         ServerToAgent::QueueUpdate {
             item: item("c", Priority::High, 200),
+            waiting: 3,
         },
         0,
     );
@@ -136,6 +143,7 @@ fn the_queue_follows_snapshot_update_and_remove() {
     ws.apply(
         ServerToAgent::QueueUpdate {
             item: item("d", Priority::Low, 10),
+            waiting: 4,
         },
         0,
     );
@@ -145,21 +153,40 @@ fn the_queue_follows_snapshot_update_and_remove() {
     ws.apply(
         ServerToAgent::QueueUpdate {
             item: item("d", Priority::Urgent, 10),
+            waiting: 4,
         },
         0,
     );
     let order: Vec<&str> = ws.queue.iter().map(|i| i.ticket.as_str()).collect();
     assert_eq!(order, ["d", "a", "c", "b"]);
-    ws.apply(ServerToAgent::QueueRemove { ticket: "a".into() }, 0);
+    ws.apply(
+        ServerToAgent::QueueRemove {
+            ticket: "a".into(),
+            waiting: 3,
+        },
+        0,
+    );
     ws.apply(
         ServerToAgent::QueueRemove {
             ticket: "nope".into(),
+            waiting: 3,
         },
         0,
     );
     assert_eq!(ws.queue.len(), 3);
-    ws.apply(ServerToAgent::QueueSnapshot { items: Vec::new() }, 0);
+    assert_eq!(ws.waiting(), 3);
+    // Tickets beyond the head the server sends change only the count.
+    ws.apply(ServerToAgent::QueueCount { waiting: 40 }, 0);
+    assert_eq!((ws.queue.len(), ws.waiting()), (3, 40));
+    ws.apply(
+        ServerToAgent::QueueSnapshot {
+            items: Vec::new(),
+            waiting: 0,
+        },
+        0,
+    );
     assert!(ws.queue.is_empty());
+    assert_eq!(ws.waiting(), 0);
 }
 
 #[test]

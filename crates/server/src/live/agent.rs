@@ -21,7 +21,8 @@ use crate::live::hub::{self, Live, QueueEvent};
 use crate::live::metrics::{Metrics, SocketGauge};
 use crate::live::socket::{self, AbortOnDrop, Bucket, Frames, Incoming, Outbox, Refusal, close};
 use crate::live::state::AppState;
-use crate::live::views::{queue_item, queue_snapshot, ticket_view};
+use crate::live::views::{queue_head, queue_item, ticket_view, waiting_count};
+use crate::live::window::Window;
 use crate::store::{AgentRow, Claim, NewMessage, Status, StoreError};
 
 /// Upgrades to an agent socket. An agent sends nothing larger than a chat message, so no
@@ -147,19 +148,18 @@ impl Session {
         {
             tracing::info!(tickets = woken, "offline tickets queued for an agent");
         }
-        self.snapshot().await;
-        let state = self.state.clone();
-        let out = self.out.clone();
-        self.queue = Some(AbortOnDrop(tokio::spawn(follow_queue(state, out, updates))));
-    }
-
-    async fn snapshot(&self) {
-        match queue_snapshot(self.state.store.as_ref()).await {
-            Ok(items) => {
-                self.out.send(ServerToAgent::QueueSnapshot { items }).await;
+        let mut window = Window::new(self.state.limits.queue_shown);
+        match queue_head(self.state.store.as_ref(), window.limit()).await {
+            Ok((head, waiting)) => {
+                self.out.send(window.reset(head, waiting)).await;
             }
             Err(e) => self.internal(e).await,
         }
+        let state = self.state.clone();
+        let out = self.out.clone();
+        self.queue = Some(AbortOnDrop(tokio::spawn(follow_queue(
+            state, out, updates, window,
+        ))));
     }
 
     /// Parses a frame and applies it; a frame that does not parse is answered or closes the
@@ -226,9 +226,11 @@ impl Session {
                         name: self.agent.name.clone(),
                     },
                 );
-                self.state
-                    .hub
-                    .publish_queue(QueueEvent::Remove(id.to_owned()));
+                let waiting = waiting_count(self.state.store.as_ref()).await;
+                self.state.hub.publish_queue(QueueEvent::Remove {
+                    ticket: id.to_owned(),
+                    waiting,
+                });
                 tracing::info!(ticket = %id, agent = %self.agent.name, "claimed");
             }
             Ok(Claim::AlreadyYours) => {}
@@ -356,9 +358,11 @@ impl Session {
                 self.pumps.remove(ticket);
                 self.state.hub.publish(ticket, Live::AgentLeft);
                 if let Ok(Some(t)) = self.state.store.ticket(ticket).await {
-                    self.state
-                        .hub
-                        .publish_queue(QueueEvent::Upsert(queue_item(&t)));
+                    let waiting = waiting_count(self.state.store.as_ref()).await;
+                    self.state.hub.publish_queue(QueueEvent::Upsert {
+                        item: queue_item(&t),
+                        waiting,
+                    });
                 }
             }
             Ok(false) => {
@@ -373,20 +377,32 @@ impl Session {
     }
 }
 
-async fn follow_queue(state: AppState, out: Outbox, mut updates: broadcast::Receiver<QueueEvent>) {
+/// Keeps the agent's view of the queue: each change goes through its [`Window`]; the head is
+/// read again when the window runs short or the socket fell behind the changes.
+async fn follow_queue(
+    state: AppState,
+    out: Outbox,
+    mut updates: broadcast::Receiver<QueueEvent>,
+    mut window: Window,
+) {
     loop {
-        let frame = match updates.recv().await {
-            Ok(QueueEvent::Upsert(item)) => ServerToAgent::QueueUpdate { item },
-            Ok(QueueEvent::Remove(ticket)) => ServerToAgent::QueueRemove { ticket },
-            Err(broadcast::error::RecvError::Lagged(_)) => {
-                match queue_snapshot(state.store.as_ref()).await {
-                    Ok(items) => ServerToAgent::QueueSnapshot { items },
-                    Err(_) => continue,
-                }
+        let (frames, reread) = match updates.recv().await {
+            Ok(event) => {
+                let changes = window.apply(event);
+                (changes.frames, changes.reread)
             }
+            Err(broadcast::error::RecvError::Lagged(_)) => (Vec::new(), true),
             Err(broadcast::error::RecvError::Closed) => return,
         };
-        if !out.send(frame).await {
+        for frame in frames {
+            if !out.send(frame).await {
+                return;
+            }
+        }
+        if reread
+            && let Ok((head, waiting)) = queue_head(state.store.as_ref(), window.limit()).await
+            && !out.send(window.reset(head, waiting)).await
+        {
             return;
         }
     }

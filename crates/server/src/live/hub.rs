@@ -48,9 +48,19 @@ pub enum Live {
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueueEvent {
     /// Added or changed.
-    Upsert(QueueItem),
+    Upsert {
+        /// The ticket.
+        item: QueueItem,
+        /// Waiting tickets after the change.
+        waiting: u64,
+    },
     /// Claimed or closed.
-    Remove(String),
+    Remove {
+        /// Ticket id.
+        ticket: String,
+        /// Waiting tickets after the change.
+        waiting: u64,
+    },
 }
 
 /// The relay.

@@ -57,6 +57,9 @@ pub struct Limits {
     /// Logins one address may try: a burst, then so many a second (the per-name pause and
     /// the bound on hashes at once come on top).
     pub address_logins: (u32, f64),
+    /// Waiting tickets an agent's workspace is sent, most urgent first, with the count of
+    /// the rest: what an agent's connect costs stays the same however long the queue.
+    pub queue_shown: usize,
 }
 
 impl Default for Limits {
@@ -84,6 +87,7 @@ impl Default for Limits {
             address_handoffs: (20, 0.2),
             address_beacons: (60, 2.0),
             address_logins: (20, 0.2),
+            queue_shown: 50,
         }
     }
 }

@@ -4,7 +4,6 @@
 
 use baton_core::Site;
 use baton_core::protocol::{BrandVoiceView, KbLinkView, MessageView, QueueItem, TicketView};
-use baton_core::queue::queue_key;
 use baton_core::template::Values;
 use baton_core::text::fold;
 use baton_core::transcript::Author;
@@ -25,12 +24,15 @@ pub fn queue_item(ticket: &Ticket) -> QueueItem {
     }
 }
 
-/// Waiting tickets, most urgent first, read without their handoffs (an agent connecting
-/// costs a few columns per waiting ticket, however long its transcript).
-pub async fn queue_snapshot(store: &dyn Store) -> Result<Vec<QueueItem>, StoreError> {
-    let mut waiting = store.waiting().await?;
-    waiting.sort_by_key(|t| queue_key(t.priority, t.created_at));
-    Ok(waiting
+/// The `limit` most urgent waiting tickets, most urgent first, read without their handoffs,
+/// and how many wait in all: what an agent's view of the queue is made of.
+pub async fn queue_head(
+    store: &dyn Store,
+    limit: usize,
+) -> Result<(Vec<QueueItem>, u64), StoreError> {
+    let waiting = store.waiting_count().await?;
+    let head = store.waiting(limit).await?;
+    let items = head
         .into_iter()
         .map(|t| QueueItem {
             reason: t
@@ -44,7 +46,14 @@ pub async fn queue_snapshot(store: &dyn Store) -> Result<Vec<QueueItem>, StoreEr
             verified: t.verified,
             offline: t.status == Status::Offline,
         })
-        .collect())
+        .collect();
+    Ok((items, waiting))
+}
+
+/// How many tickets wait, for a queue event; 0 when the store cannot say (the workspace
+/// then counts the tickets it lists, and the next event or read corrects it).
+pub async fn waiting_count(store: &dyn Store) -> u64 {
+    store.waiting_count().await.unwrap_or(0)
 }
 
 /// The whole ticket for the workspace.

@@ -1,7 +1,13 @@
 //! `/ws/visitor`: the widget's socket after a handoff.
 //!
 //! A socket says `hello` (new, or resuming with the token from `welcome` and the last
-//! sequence number it holds), then sends one `handoff` and chat `message`s. Every message is
+//! sequence number it holds), then sends one `handoff` and chat `message`s.
+//!
+//! A socket reads frames of a chat message's size ([`Limits::chat_frame_bytes`](crate::live::limits::Limits::chat_frame_bytes)). The large
+//! allowance a handoff's transcript needs ([`Limits::frame_bytes`](crate::live::limits::Limits::frame_bytes)) is granted only to a
+//! socket opened as `/ws/visitor?handoff`, for one frame, and paid for up front from the
+//! address's handoffs: no socket holds the server to more than one large frame, and a
+//! flood of them costs the address its handoffs before any is read. Every message is
 //! stored before anyone sees it; the sender's own message comes back with its id as the
 //! acknowledgement. A retried handoff or message (same id) is found, not stored again.
 
@@ -10,7 +16,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use axum::extract::ws::WebSocket;
-use axum::extract::{State, WebSocketUpgrade};
+use axum::extract::{RawQuery, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use baton_core::protocol::{ErrorCode, Handoff, ServerToVisitor, VisitorFrame};
@@ -25,15 +31,18 @@ use crate::live::intake;
 use crate::live::metrics::{Metrics, SocketGauge};
 use crate::live::socket::{self, AbortOnDrop, Bucket, Frames, Outbox, Refusal, close};
 use crate::live::state::AppState;
-use crate::live::views::{position, queue_item};
+use crate::live::views::{position, queue_item, waiting_count};
 use crate::store::{NewMessage, Status, StoreError, StoredMessage, Ticket};
 
 /// Upgrades to a visitor socket if the page's origin may embed the widget and its address
-/// holds fewer than [`crate::live::limits::Limits::address_sockets`] already.
+/// holds fewer than
+/// [`Limits::address_sockets`](crate::live::limits::Limits::address_sockets) already; `?handoff` asks for the handoff's
+/// frame allowance and spends one of the address's handoffs (429 when none is left).
 pub async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
     address: Address,
+    RawQuery(query): RawQuery,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !state.origin_allowed(&headers) {
@@ -53,10 +62,26 @@ pub async fn upgrade(
         )
             .into_response();
     };
+    let for_handoff = query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == "handoff" || p.starts_with("handoff=")));
+    if for_handoff && !state.addresses.spend(address, Spend::Handoff) {
+        Metrics::inc(&state.metrics.address_refusals);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "5")],
+            "too many handoffs from this address; try again later",
+        )
+            .into_response();
+    }
     let limits = &state.limits;
-    // A handoff carries a transcript: the visitor socket reads frames up to `frame_bytes`.
-    socket::sized(ws, limits, limits.frame_bytes)
-        .on_upgrade(move |socket| run(state, socket, address, held))
+    let largest = if for_handoff {
+        limits.frame_bytes
+    } else {
+        limits.chat_frame_bytes()
+    };
+    socket::sized(ws, limits, largest)
+        .on_upgrade(move |socket| run(state, socket, address, held, for_handoff))
 }
 
 struct Session {
@@ -69,6 +94,10 @@ struct Session {
     bucket: Bucket,
     /// The client's address, which handoffs are counted against.
     address: Address,
+    /// Opened as `?handoff` and not used yet: one frame larger than a chat frame may come.
+    large_frame: bool,
+    /// Opened as `?handoff`: the socket's first handoff is paid for.
+    handoff_paid: bool,
 }
 
 /// A visitor message accepted from the socket, not yet stored (so not yet acknowledged).
@@ -133,7 +162,13 @@ async fn write_messages(
     }
 }
 
-async fn run(state: AppState, socket: WebSocket, address: Address, held: Held) {
+async fn run(
+    state: AppState,
+    socket: WebSocket,
+    address: Address,
+    held: Held,
+    for_handoff: bool,
+) {
     // The address's place is given back when the socket ends.
     let _held = held;
     let metrics = Arc::clone(&state.metrics);
@@ -148,6 +183,8 @@ async fn run(state: AppState, socket: WebSocket, address: Address, held: Held) {
         pump: None,
         writer: None,
         address,
+        large_frame: for_handoff,
+        handoff_paid: for_handoff,
     };
     socket::serve_frames(session, stream, &out, &limits, &metrics.frames_rejected).await;
 }
@@ -169,6 +206,16 @@ impl Session {
         if !self.bucket.take() {
             return Err((close::POLICY, "too many messages, slow down".to_owned()));
         }
+        let chat_frame = self.state.limits.chat_frame_bytes();
+        if text.len() > chat_frame && !std::mem::take(&mut self.large_frame) {
+            return Err((
+                close::TOO_BIG,
+                format!(
+                    "a frame over {} bytes is a handoff's, once, on a socket opened with ?handoff",
+                    chat_frame
+                ),
+            ));
+        }
         match parse_visitor(text, &self.state.limits) {
             Ok(frame) => self.apply(frame).await,
             Err(Rejection::Answer { code, message }) => {
@@ -187,7 +234,9 @@ impl Session {
                 last_seq,
             } => return self.hello(&site, resume.as_deref(), last_seq).await,
             VisitorFrame::Handoff { id, handoff } => {
-                if !self.state.addresses.spend(self.address, Spend::Handoff) {
+                // A `?handoff` socket paid for its first handoff when it opened.
+                let paid = std::mem::take(&mut self.handoff_paid);
+                if !paid && !self.state.addresses.spend(self.address, Spend::Handoff) {
                     Metrics::inc(&self.state.metrics.address_refusals);
                     // The widget keeps the handoff and sends it again on its next socket.
                     return Err((
@@ -336,9 +385,11 @@ impl Session {
         if created {
             Metrics::inc(&self.state.metrics.tickets_created);
             tracing::info!(ticket = %ticket.id, queue = %ticket.queue, priority = ?ticket.priority, "ticket created");
-            self.state
-                .hub
-                .publish_queue(QueueEvent::Upsert(queue_item(&ticket)));
+            let waiting = waiting_count(self.state.store.as_ref()).await;
+            self.state.hub.publish_queue(QueueEvent::Upsert {
+                item: queue_item(&ticket),
+                waiting,
+            });
         }
         self.welcome(&ticket).await;
         let position = position(self.state.store.as_ref(), &ticket).await;

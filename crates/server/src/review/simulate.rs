@@ -2,7 +2,7 @@
 //! a crowd of widgets and one agent would. Each synthetic visitor runs a scripted journey
 //! through the real engine with the site's config at a start time spread over past days;
 //! the widget's part goes over the real endpoints — an outcome beacon for conversations the
-//! bot kept, a handoff on `/ws/visitor` for escalations — and the agent's part over
+//! bot kept, a handoff on `/ws/visitor?handoff` for escalations — and the agent's part over
 //! `/ws/agent`: claim, reply, close, sometimes a misfire flag; the visitor rates the chat.
 //! The same seed gives the same conversations, so tests and demos can rely on the mix.
 //!
@@ -379,7 +379,8 @@ fn hand_over(
 ) -> Result<(), String> {
     let site = handoff.site.clone();
     let sensitive = handoff.variants.iter().any(|v| v.variant == "sensitive");
-    let mut visitor = connect(&format!("{ws_url}/ws/visitor"))?;
+    // As the widget does: a socket that carries a handoff asks for its frame allowance.
+    let mut visitor = connect(&format!("{ws_url}/ws/visitor?handoff"))?;
     send(
         &mut visitor,
         &VisitorFrame::Hello {

@@ -289,11 +289,17 @@ impl Store for SqliteStore {
         rows.iter().map(ticket_from_row).collect()
     }
 
-    async fn waiting(&self) -> Result<Vec<QueueRow>, StoreError> {
+    async fn waiting(&self, limit: usize) -> Result<Vec<QueueRow>, StoreError> {
+        // The same key as `queue_key` and `waiting_ahead`: SQLite keeps only the head while
+        // it scans, so a long queue costs a scan of short columns, never its rows in memory.
+        let step = i64::try_from(PRIORITY_STEP_MS).unwrap_or(i64::MAX);
         let rows = sqlx::query(
             "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at \
-             FROM tickets WHERE status IN ('queued', 'offline') ORDER BY created_at, id",
+             FROM tickets WHERE status IN ('queued', 'offline') \
+             ORDER BY created_at - priority * ?, created_at, id LIMIT ?",
         )
+        .bind(step)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -313,6 +319,15 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn waiting_count(&self) -> Result<u64, StoreError> {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE status IN ('queued', 'offline')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(waiting).unwrap_or(0))
     }
 
     async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError> {
