@@ -32,7 +32,15 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
 
   const context = await chrome.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.url}/console/`);
+  const violations = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) violations.push(m.text());
+  });
+  const loaded = await page.goto(`${server.url}/console/`);
+  // The workspace runs under its whole policy: its own scripts, its inline start by hash.
+  const policy = loaded.headers()['content-security-policy'];
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.match(policy, /frame-ancestors 'none'/);
   await page.locator('#login-name').waitFor();
   await assertAccessible(page, 'the login form');
   const errors = [];
@@ -66,6 +74,7 @@ test('an agent claims a handed-over ticket, reads why, and replies to the visito
   // The visitor answers and the agent sees it live.
   await visitor.send({ type: 'message', id: 'v-1', text: 'thank you!' });
   await thread.filter({ hasText: 'thank you!' }).first().waitFor({ timeout: 10_000 });
+  assert.deepEqual(violations, []);
   assert.deepEqual(errors, []);
   visitor.close();
   await context.close();

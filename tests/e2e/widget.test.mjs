@@ -57,10 +57,20 @@ async function visit(path = '/shop.html') {
   const page = await context.newPage();
   const sent = [];
   const requests = [];
+  // What the browser refused under a Content-Security-Policy, and the widget's policy.
+  const violations = [];
+  const policies = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) violations.push(m.text());
+  });
+  page.on('response', (r) => {
+    const policy = r.headers()['content-security-policy'];
+    if (r.url().includes('/widget/') && policy) policies.push(policy);
+  });
   await page.goto(host.url + path);
-  return { context, page, sent, requests, name };
+  return { context, page, sent, requests, name, violations, policies };
 }
 
 /** The site tells the widget who the visitor is (unsigned: shown as unverified). */
@@ -90,7 +100,7 @@ test('the launcher shows before any wasm loads, and the FAQ answers', async () =
 });
 
 test('the order-status flow validates the number and looks it up', async () => {
-  const { context, page } = await visit();
+  const { context, page, violations, policies } = await visit();
   const frame = await openChat(page);
   await frame.getByRole('button', { name: 'Where is my order?' }).click();
   await shown(frame, "What's your order number?");
@@ -98,6 +108,10 @@ test('the order-status flow validates the number and looks it up', async () => {
   await shown(frame, "That doesn't look like an order number");
   await say(frame, 'AB123456');
   await shown(frame, 'Order AB123456 is out for delivery');
+  // The widget ran, styled itself and called the site's API under its policy, which
+  // allows scripts only from the server and by hash.
+  assert.ok(policies.some((p) => p.includes("script-src 'self' 'wasm-unsafe-eval' 'sha256-")), `${policies}`);
+  assert.deepEqual(violations, []);
   await context.close();
 });
 

@@ -11,6 +11,7 @@
 //!   events.
 //! - [`intake`] verifies a handoff ([`token`]) and re-runs the triggers; [`outcomes`] checks
 //!   the widget's outcome beacon.
+//! - [`csp`]: the Content-Security-Policy of the workspace and the widget.
 //! - [`auth`] and [`secret`]: agent passwords, random ids and tokens; [`throttle`]: what a
 //!   login may cost; [`addresses`]: what one client address may hold and spend. [`metrics`]: counters
 //!   for Prometheus. [`limits`]: what clients may send and hold.
@@ -18,6 +19,7 @@
 pub mod addresses;
 pub mod agent;
 pub mod auth;
+pub mod csp;
 pub mod error;
 pub mod frames;
 pub mod http;

@@ -348,9 +348,11 @@ async fn responses_are_not_sniffed_leak_no_referrer_and_the_workspace_is_never_f
     let dir = tempfile::tempdir().unwrap();
     let console = dir.path().join("console");
     std::fs::create_dir_all(&console).unwrap();
+    // As Trunk builds it: an external module and the inline script that starts it.
     std::fs::write(
         console.join("index.html"),
-        "<!doctype html><title>ws</title>",
+        "<!doctype html><title>ws</title><script type=\"module\" src=\"/console/app.js\"></script>\
+         <script type=\"module\">import init from '/console/app.js'; await init();</script>",
     )
     .unwrap();
     let state = baton_server::live::serve::state(baton_server::live::serve::ServeOptions {
@@ -371,11 +373,23 @@ async fn responses_are_not_sniffed_leak_no_referrer_and_the_workspace_is_never_f
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
     }
+    // The workspace runs only this server's scripts and its own inline start (by hash), may
+    // compile WebAssembly, and is never framed.
     let console = raw_request(&state, "GET", "/console/", &[]).await;
-    assert_eq!(
-        console.headers()["content-security-policy"],
-        "frame-ancestors 'none'"
+    let policy = console.headers()["content-security-policy"].to_str().unwrap();
+    let hashes = baton_server::live::csp::inline_script_hashes(
+        "<script type=\"module\">import init from '/console/app.js'; await init();</script>",
     );
+    assert_eq!(hashes.len(), 1);
+    for directive in [
+        "default-src 'self'",
+        &format!("script-src 'self' 'wasm-unsafe-eval' {}", hashes[0]),
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
 }
 
 #[tokio::test]

@@ -48,21 +48,27 @@ pub fn app(state: AppState) -> Router {
         router = router.route("/metrics", get(metrics));
     }
     router = match &state.console_dir {
-        // The workspace is never framed (clickjacking an agent's clicks).
+        // The workspace runs only its own scripts and is never framed (clickjacking an
+        // agent's clicks).
         Some(dir) => router.nest_service(
             "/console",
-            SetResponseHeader::overriding(
-                ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
-                header::CONTENT_SECURITY_POLICY,
-                header::HeaderValue::from_static("frame-ancestors 'none'"),
-            ),
+            with_policy(dir, |index| crate::live::csp::workspace(index)),
         ),
         None => router
             .route("/console", get(console_missing))
             .route("/console/{*rest}", get(console_missing)),
     };
     router = match &state.widget_dir {
-        Some(dir) => router.nest_service("/widget", widget_files(dir, &state.site.site.origins)),
+        Some(dir) => {
+            // The browser lets only the site's origins (and this server) frame the widget.
+            let ancestors: Vec<&str> = std::iter::once("'self'")
+                .chain(state.site.site.origins.iter().map(String::as_str))
+                .collect();
+            router.nest_service(
+                "/widget",
+                with_policy(dir, |index| crate::live::csp::widget(index, &ancestors)),
+            )
+        }
         None => router
             .route("/widget", get(widget_missing))
             .route("/widget/{*rest}", get(widget_missing)),
@@ -205,22 +211,26 @@ async fn loader() -> impl IntoResponse {
     )
 }
 
-/// The widget's files; the browser lets only the site's origins (and this server) frame
-/// them.
-fn widget_files(
+/// A built app's files (`index.html` for any other path) with the Content-Security-Policy
+/// `policy` makes of its `index.html` (read once, now: the inline script's hash changes only
+/// with a rebuild). An unreadable or unsuitable index gets the policy of an empty page,
+/// which runs no inline script: the app then fails closed.
+fn with_policy(
     dir: &std::path::Path,
-    origins: &[String],
+    policy: impl FnOnce(&str) -> String,
 ) -> SetResponseHeader<ServeDir<ServeFile>, header::HeaderValue> {
-    let ancestors = std::iter::once("'self'")
-        .chain(origins.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let policy = header::HeaderValue::from_str(&format!("frame-ancestors {ancestors}"))
-        .unwrap_or_else(|_| header::HeaderValue::from_static("frame-ancestors 'self'"));
+    let index = dir.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap_or_else(|e| {
+        tracing::warn!(path = %index.display(), error = %e, "no index.html to take a policy from");
+        String::new()
+    });
+    let value = header::HeaderValue::from_str(&policy(&html)).unwrap_or_else(|_| {
+        header::HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+    });
     SetResponseHeader::overriding(
-        ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+        ServeDir::new(dir).fallback(ServeFile::new(index)),
         header::CONTENT_SECURITY_POLICY,
-        policy,
+        value,
     )
 }
 
