@@ -103,7 +103,10 @@ fn socket_url(for_handoff: bool) -> Option<String> {
         _ => "ws",
     };
     let query = if for_handoff { "?handoff" } else { "" };
-    Some(format!("{scheme}://{}/ws/visitor{query}", location.host().ok()?))
+    Some(format!(
+        "{scheme}://{}/ws/visitor{query}",
+        location.host().ok()?
+    ))
 }
 
 fn opened(widget: Widget) {

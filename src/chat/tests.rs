@@ -263,11 +263,14 @@ fn the_handover_carries_the_transcript_and_reason() {
 #[test]
 fn live_chat_acknowledges_and_never_duplicates() {
     let mut chat = handed_over();
+    // Until the server acknowledges the handoff, the socket is opened for one (`?handoff`).
+    assert!(chat.sends_handoff());
     let first = on_open(&mut chat);
     let VisitorFrame::Hello { last_seq, .. } = first[0] else {
         panic!("hello first");
     };
     welcomed(&mut chat, true);
+    assert!(!chat.sends_handoff(), "after welcome, sockets are plain");
     assert_eq!(
         chat.handover().map(|h| h.stage.clone()),
         Some(Stage::Queued { position: 2 })

@@ -256,11 +256,8 @@ async fn a_handoffs_large_frame_is_read_once_and_only_on_a_socket_opened_for_it(
     // The address's second handoff goes on the next `?handoff` socket; then none is left,
     // and the upgrade itself is refused before any frame is read.
     let _second = connect(server.addr, "/ws/visitor?handoff").await;
-    let refused = tokio_tungstenite::connect_async(format!(
-        "ws://{}/ws/visitor?handoff",
-        server.addr
-    ))
-    .await;
+    let refused =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws/visitor?handoff", server.addr)).await;
     assert!(
         matches!(&refused, Err(tungstenite::Error::Http(r)) if r.status() == 429),
         "{refused:?}"

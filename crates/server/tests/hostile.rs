@@ -376,7 +376,9 @@ async fn responses_are_not_sniffed_leak_no_referrer_and_the_workspace_is_never_f
     // The workspace runs only this server's scripts and its own inline start (by hash), may
     // compile WebAssembly, and is never framed.
     let console = raw_request(&state, "GET", "/console/", &[]).await;
-    let policy = console.headers()["content-security-policy"].to_str().unwrap();
+    let policy = console.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     let hashes = baton_server::live::csp::inline_script_hashes(
         "<script type=\"module\">import init from '/console/app.js'; await init();</script>",
     );

@@ -29,7 +29,7 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         };
         let tag = &lower[start..open_end];
         if !has_src(tag) {
-            let digest = Sha256::digest(html[open_end..close].as_bytes());
+            let digest = Sha256::digest(&html.as_bytes()[open_end..close]);
             let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
             hashes.push(format!("'sha256-{encoded}'"));
         }

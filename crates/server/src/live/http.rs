@@ -50,10 +50,7 @@ pub fn app(state: AppState) -> Router {
     router = match &state.console_dir {
         // The workspace runs only its own scripts and is never framed (clickjacking an
         // agent's clicks).
-        Some(dir) => router.nest_service(
-            "/console",
-            with_policy(dir, |index| crate::live::csp::workspace(index)),
-        ),
+        Some(dir) => router.nest_service("/console", with_policy(dir, crate::live::csp::workspace)),
         None => router
             .route("/console", get(console_missing))
             .route("/console/{*rest}", get(console_missing)),

@@ -62,9 +62,10 @@ pub async fn upgrade(
         )
             .into_response();
     };
-    let for_handoff = query
-        .as_deref()
-        .is_some_and(|q| q.split('&').any(|p| p == "handoff" || p.starts_with("handoff=")));
+    let for_handoff = query.as_deref().is_some_and(|q| {
+        q.split('&')
+            .any(|p| p == "handoff" || p.starts_with("handoff="))
+    });
     if for_handoff && !state.addresses.spend(address, Spend::Handoff) {
         Metrics::inc(&state.metrics.address_refusals);
         return (
@@ -162,13 +163,7 @@ async fn write_messages(
     }
 }
 
-async fn run(
-    state: AppState,
-    socket: WebSocket,
-    address: Address,
-    held: Held,
-    for_handoff: bool,
-) {
+async fn run(state: AppState, socket: WebSocket, address: Address, held: Held, for_handoff: bool) {
     // The address's place is given back when the socket ends.
     let _held = held;
     let metrics = Arc::clone(&state.metrics);

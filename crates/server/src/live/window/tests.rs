@@ -63,7 +63,11 @@ fn a_snapshot_is_the_head_in_the_queues_order_and_the_count() {
         ],
         0,
     );
-    assert_eq!(tickets(&small), ["b", "c"], "urgent first, then the oldest; cut at 2");
+    assert_eq!(
+        tickets(&small),
+        ["b", "c"],
+        "urgent first, then the oldest; cut at 2"
+    );
     // A count below what is listed is never shown.
     assert!(matches!(
         snapshot,
@@ -137,7 +141,10 @@ fn claiming_a_shown_ticket_while_more_wait_asks_for_a_fresh_read() {
 fn claims_outside_the_view_change_the_count_and_a_short_queue_needs_no_read() {
     let mut window = full();
     let changes = window.apply(remove("7", 9));
-    assert_eq!(changes.frames, vec![ServerToAgent::QueueCount { waiting: 9 }]);
+    assert_eq!(
+        changes.frames,
+        vec![ServerToAgent::QueueCount { waiting: 9 }]
+    );
     assert!(!changes.reread);
 
     let mut short = Window::new(5);
