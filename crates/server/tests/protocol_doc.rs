@@ -113,6 +113,7 @@ fn every_documented_frame_parses_and_every_frame_is_documented() {
             "queue_snapshot",
             "queue_update",
             "queue_remove",
+            "queue_count",
             "message",
             "error"
         ])

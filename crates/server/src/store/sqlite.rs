@@ -25,9 +25,18 @@ use super::{
 };
 
 /// SQLite-backed store.
+///
+/// Two pools on the one file: every write goes through one connection, so writers queue
+/// in the pool rather than holding connections while they wait for SQLite's write lock;
+/// reads have connections of their own and, in WAL mode, never wait for a write. Under a
+/// flood of handoffs an agent's connect and a visitor's position are reads, and stay as
+/// fast as the disk lets the readers be.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// The one writing connection.
     pool: SqlitePool,
+    /// Read-only connections.
+    read: SqlitePool,
 }
 
 const TICKET_COLUMNS: &str = "id, site, resume_token, queue, priority, status, handoff, verified, server_trace, \
@@ -46,18 +55,25 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+            .max_connections(1)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        // Opened after the migrations, on the file they made (already in WAL mode).
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(
+                options.create_if_missing(false).read_only(true),
+            )
+            .await?;
+        Ok(SqliteStore { pool, read })
     }
 
     async fn ticket_where(&self, clause: &str, value: &str) -> Result<Option<Ticket>, StoreError> {
         let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {clause} = ?");
         let row = sqlx::query(&sql)
             .bind(value)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         row.map(|r| ticket_from_row(&r)).transpose()
     }
@@ -268,7 +284,7 @@ impl Store for SqliteStore {
         let row = sqlx::query(&sql)
             .bind(&new.site)
             .bind(&new.handoff_id)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.read)
             .await?;
         Ok((ticket_from_row(&row)?, inserted))
     }
@@ -285,7 +301,7 @@ impl Store for SqliteStore {
         let sql = format!(
             "SELECT {TICKET_COLUMNS} FROM tickets WHERE status <> 'closed' ORDER BY created_at, id"
         );
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql).fetch_all(&self.read).await?;
         rows.iter().map(ticket_from_row).collect()
     }
 
@@ -300,7 +316,7 @@ impl Store for SqliteStore {
         )
         .bind(step)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter()
             .map(|row| {
@@ -325,7 +341,7 @@ impl Store for SqliteStore {
         let waiting: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM tickets WHERE status IN ('queued', 'offline')",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&self.read)
         .await?;
         Ok(u64::try_from(waiting).unwrap_or(0))
     }
@@ -342,7 +358,7 @@ impl Store for SqliteStore {
         .bind(&ticket.id)
         .bind(step)
         .bind(key)
-        .fetch_one(&self.pool)
+        .fetch_one(&self.read)
         .await?;
         Ok(u64::try_from(ahead).unwrap_or(0))
     }
@@ -375,7 +391,7 @@ impl Store for SqliteStore {
         )
         .bind(ticket)
         .bind(i64_of(after))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.read)
         .await?;
         rows.iter().map(message_from_row).collect()
     }
@@ -482,7 +498,7 @@ impl Store for SqliteStore {
         since: Millis,
         until: Millis,
     ) -> Result<Vec<ConversationRecord>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read.acquire().await?;
         conversations::started_between(&mut conn, site, since, until).await
     }
 
@@ -499,12 +515,12 @@ impl Store for SqliteStore {
     }
 
     async fn last_drift_day(&self, site: &str) -> Result<Option<Millis>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read.acquire().await?;
         alerts::last_day(&mut conn, site).await
     }
 
     async fn alerts(&self, site: &str, since: Millis) -> Result<Vec<super::Alert>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read.acquire().await?;
         alerts::since(&mut conn, site, since).await
     }
 
@@ -515,12 +531,20 @@ impl Store for SqliteStore {
         let rows = sqlx::query(&sql)
             .bind(site)
             .bind(i64_of(since))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.read)
             .await?;
         rows.iter().map(ticket_from_row).collect()
     }
 
     async fn wake_offline(&self) -> Result<u64, StoreError> {
+        // Usually there is nothing to wake: a read says so without queueing for the writer.
+        let any: i64 =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE status = 'offline')")
+                .fetch_one(&self.read)
+                .await?;
+        if any == 0 {
+            return Ok(0);
+        }
         let done = sqlx::query("UPDATE tickets SET status = 'queued' WHERE status = 'offline'")
             .execute(&self.pool)
             .await?;
@@ -546,7 +570,7 @@ impl Store for SqliteStore {
     async fn agent_by_name(&self, name: &str) -> Result<Option<AgentRow>, StoreError> {
         let row = sqlx::query("SELECT id, name, password_hash FROM agents WHERE name = ?")
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
@@ -589,7 +613,7 @@ impl Store for SqliteStore {
         )
         .bind(token_hash)
         .bind(i64_of(now))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read)
         .await?;
         Ok(row.as_ref().map(agent_from_row).transpose()?)
     }
