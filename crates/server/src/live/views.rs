@@ -30,8 +30,7 @@ pub async fn queue_head(
     store: &dyn Store,
     limit: usize,
 ) -> Result<(Vec<QueueItem>, u64), StoreError> {
-    let waiting = store.waiting_count().await?;
-    let head = store.waiting(limit).await?;
+    let (head, waiting) = store.waiting(limit).await?;
     let items = head
         .into_iter()
         .map(|t| QueueItem {

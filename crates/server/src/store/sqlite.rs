@@ -62,9 +62,7 @@ impl SqliteStore {
         // Opened after the migrations, on the file they made (already in WAL mode).
         let read = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(
-                options.create_if_missing(false).read_only(true),
-            )
+            .connect_with(options.create_if_missing(false).read_only(true))
             .await?;
         Ok(SqliteStore { pool, read })
     }
@@ -305,12 +303,15 @@ impl Store for SqliteStore {
         rows.iter().map(ticket_from_row).collect()
     }
 
-    async fn waiting(&self, limit: usize) -> Result<Vec<QueueRow>, StoreError> {
+    async fn waiting(&self, limit: usize) -> Result<(Vec<QueueRow>, u64), StoreError> {
         // The same key as `queue_key` and `waiting_ahead`: SQLite keeps only the head while
         // it scans, so a long queue costs a scan of short columns, never its rows in memory.
+        // The count of all comes with each row (the window is the whole result, before the
+        // limit): one round trip for an agent's view.
         let step = i64::try_from(PRIORITY_STEP_MS).unwrap_or(i64::MAX);
         let rows = sqlx::query(
-            "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at \
+            "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at, \
+             COUNT(*) OVER () AS waiting \
              FROM tickets WHERE status IN ('queued', 'offline') \
              ORDER BY created_at - priority * ?, created_at, id LIMIT ?",
         )
@@ -334,7 +335,14 @@ impl Store for SqliteStore {
                     created_at: row.try_get::<i64, _>("created_at")?.max(0) as Millis,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()
+            .and_then(|head| {
+                let waiting = match rows.first() {
+                    Some(row) => u64::try_from(row.try_get::<i64, _>("waiting")?).unwrap_or(0),
+                    None => 0,
+                };
+                Ok((head, waiting))
+            })
     }
 
     async fn waiting_count(&self) -> Result<u64, StoreError> {
@@ -539,7 +547,11 @@ impl Store for SqliteStore {
     async fn wake_offline(&self) -> Result<u64, StoreError> {
         // Usually there is nothing to wake: a read says so without queueing for the writer.
         let any: i64 =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE status = 'offline')")
+            // Said as the waiting index's condition too, so that index answers it.
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM tickets \
+                 WHERE status IN ('queued', 'offline') AND status = 'offline')",
+            )
                 .fetch_one(&self.read)
                 .await?;
         if any == 0 {
