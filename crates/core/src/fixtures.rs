@@ -1,5 +1,6 @@
 //! Deterministic inputs the benchmarks share, so the native (criterion) and in-browser (wasm)
-//! figures measure the same work.
+//! figures measure the same work; and the queue item the server's and the workspace's tests
+//! both build.
 
 use crate::matcher::{MatcherError, PhraseMatcher};
 use crate::profile::Profile;
@@ -77,6 +78,24 @@ pub fn evaluate_folded(trigger: &Trigger, folded: &str, profile: &Profile) -> Op
         elapsed_ms: 0,
     };
     trigger.evaluate(&facts, 0)
+}
+
+/// A waiting ticket as the queue lists it: in `general`, unnamed, unverified, online.
+pub fn queue_item(
+    ticket: &str,
+    priority: crate::queue::Priority,
+    created_at: crate::Millis,
+) -> crate::protocol::QueueItem {
+    crate::protocol::QueueItem {
+        ticket: ticket.into(),
+        queue: "general".into(),
+        priority,
+        reason: "asked for a person".into(),
+        created_at,
+        name: None,
+        verified: false,
+        offline: false,
+    }
 }
 
 #[cfg(test)]

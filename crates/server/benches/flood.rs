@@ -279,7 +279,9 @@ fn lowest_priority() {
             .is_ok_and(|s| s.success())
     });
     if !reniced {
-        eprintln!("handoff flood: could not lower a flood thread's priority; the flood's clients compete with the server for the cores");
+        eprintln!(
+            "handoff flood: could not lower a flood thread's priority; the flood's clients compete with the server for the cores"
+        );
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use baton_core::conversation::{Conversation, Event};
 use baton_core::protocol::{
-    AgentFrame, ErrorCode, Handoff, MessageView, QueueItem, ServerToAgent, TicketView,
+    AgentFrame, ErrorCode, Handoff, MessageView, ServerToAgent, TicketView,
 };
 use baton_core::queue::Priority;
 use baton_core::transcript::Author;
@@ -27,18 +27,7 @@ pub(super) fn handoff(lines: &[&str]) -> Handoff {
     Handoff::of(&chat, None).unwrap()
 }
 
-pub(super) fn item(ticket: &str, priority: Priority, created_at: u64) -> QueueItem {
-    QueueItem {
-        ticket: ticket.into(),
-        queue: "general".into(),
-        priority,
-        reason: "asked for a person".into(),
-        created_at,
-        name: None,
-        verified: false,
-        offline: false,
-    }
-}
+pub(super) use baton_core::fixtures::queue_item as item;
 
 pub(super) fn view(ticket: &str) -> TicketView {
     let handoff = handoff(&["talk to a human"]);

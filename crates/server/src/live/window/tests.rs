@@ -6,18 +6,7 @@ use baton_core::queue::Priority;
 use super::{Changes, Window};
 use crate::live::hub::QueueEvent;
 
-fn item(ticket: &str, priority: Priority, created_at: u64) -> QueueItem {
-    QueueItem {
-        ticket: ticket.into(),
-        queue: "general".into(),
-        priority,
-        reason: "asked for a person".into(),
-        created_at,
-        name: None,
-        verified: false,
-        offline: false,
-    }
-}
+use baton_core::fixtures::queue_item as item;
 
 fn tickets(window: &Window) -> Vec<&str> {
     window.shown().iter().map(|i| i.ticket.as_str()).collect()
