@@ -301,8 +301,9 @@ pub trait Store: Send + Sync + 'static {
     /// Tickets not closed, oldest first.
     async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
     /// The `limit` most urgent waiting (queued or offline) tickets in the queue's order
-    /// ([`baton_core::queue::queue_key`]; on a tie the older, then the lower id), without their handoffs: the head of
-    /// the queue agents are shown; and how many wait in all (0 when `limit` is 0).
+    /// ([`baton_core::queue::queue_key`]; on a tie the older, then the lower id), without
+    /// their handoffs — the head of the queue agents are shown — and how many wait in all
+    /// (0 when `limit` is 0).
     async fn waiting(&self, limit: usize) -> Result<(Vec<QueueRow>, u64), StoreError>;
     /// How many tickets wait (queued or offline), counted without reading them.
     async fn waiting_count(&self) -> Result<u64, StoreError>;

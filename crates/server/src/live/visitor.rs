@@ -3,11 +3,16 @@
 //! A socket says `hello` (new, or resuming with the token from `welcome` and the last
 //! sequence number it holds), then sends one `handoff` and chat `message`s.
 //!
-//! A socket reads frames of a chat message's size ([`Limits::chat_frame_bytes`](crate::live::limits::Limits::chat_frame_bytes)). The large
-//! allowance a handoff's transcript needs ([`Limits::frame_bytes`](crate::live::limits::Limits::frame_bytes)) is granted only to a
+//! A socket reads frames of a chat message's size ([`Limits::chat_frame_bytes`]). The large
+//! allowance a handoff's transcript needs ([`Limits::frame_bytes`]) is granted only to a
 //! socket opened as `/ws/visitor?handoff`, for one frame, and paid for up front from the
 //! address's handoffs: no socket holds the server to more than one large frame, and a
-//! flood of them costs the address its handoffs before any is read. Every message is
+//! flood of them costs the address its handoffs before any is read.
+//!
+//! [`Limits::chat_frame_bytes`]: crate::live::limits::Limits::chat_frame_bytes
+//! [`Limits::frame_bytes`]: crate::live::limits::Limits::frame_bytes
+//!
+//! Every message is
 //! stored before anyone sees it; the sender's own message comes back with its id as the
 //! acknowledgement. A retried handoff or message (same id) is found, not stored again.
 
@@ -35,9 +40,10 @@ use crate::live::views::{position, queue_item, waiting_count};
 use crate::store::{NewMessage, Status, StoreError, StoredMessage, Ticket};
 
 /// Upgrades to a visitor socket if the page's origin may embed the widget and its address
-/// holds fewer than
-/// [`Limits::address_sockets`](crate::live::limits::Limits::address_sockets) already; `?handoff` asks for the handoff's
+/// holds fewer than [`Limits::address_sockets`] already; `?handoff` asks for the handoff's
 /// frame allowance and spends one of the address's handoffs (429 when none is left).
+///
+/// [`Limits::address_sockets`]: crate::live::limits::Limits::address_sockets
 pub async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -206,8 +212,8 @@ impl Session {
             return Err((
                 close::TOO_BIG,
                 format!(
-                    "a frame over {} bytes is a handoff's, once, on a socket opened with ?handoff",
-                    chat_frame
+                    "a frame over {} is a handoff's, once, on a socket opened with ?handoff",
+                    crate::live::frames::size(chat_frame)
                 ),
             ));
         }
