@@ -1,8 +1,8 @@
 //! The visitor socket after the handover: one `WebSocket` to `/ws/visitor` on the widget's
 //! own origin (`?handoff` while the handoff is not acknowledged: only such a socket may
-//! send a frame that large). On open it tells [`Chat::on_open`], and the chat's effects then send hello with
-//! the resume token and last sequence number, then everything unacknowledged; every frame
-//! received goes to [`Chat::on_frame`]. A lost socket is retried with backoff (0.5 s doubling
+//! send a frame that large). On open it tells [`Chat::on_open`], and the chat's effects
+//! then send hello with the resume token and last sequence number, then everything
+//! unacknowledged; every frame received goes to [`Chat::on_frame`]. A lost socket is retried with backoff (0.5 s doubling
 //! to 4 s) for as long as the chat wants one.
 
 use std::cell::RefCell;

@@ -223,6 +223,7 @@ pub struct Comparison {
     pub z: Option<f64>,
     /// Two-sided p-value.
     pub p: Option<f64>,
-    /// `p` below α ÷ (variants − 1) with at least [`MIN_PER_ARM`](crate::review::insights::MIN_PER_ARM) finished per arm.
+    /// `p` below α ÷ (variants − 1) with at least
+    /// [`MIN_PER_ARM`](crate::review::insights::MIN_PER_ARM) finished per arm.
     pub significant: bool,
 }
