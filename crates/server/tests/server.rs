@@ -546,3 +546,24 @@ async fn a_long_queue_is_shown_by_its_head_and_a_count() {
     assert_ne!(listed[1], fourth);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_ticket_that_waited_offline_is_queued_when_an_agent_logs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    server.add_agent("ana", "correct horse").await;
+    // Nobody online: the ticket waits offline.
+    let payload = handoff("v-early", &["I want to talk to a human"], None);
+    let (_visitor, conversation, _, _) = hand_over(server.addr, "h-early", payload).await;
+    let stored = server.state.store.ticket(&conversation).await.unwrap();
+    assert_eq!(
+        stored.map(|t| t.status),
+        Some(baton_server::store::Status::Offline)
+    );
+    // The agent's first view already shows it queued, not offline.
+    let token = server.login("ana", "correct horse").await.unwrap();
+    let (_agent, items) = agent_socket(server.addr, &token).await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].ticket, conversation);
+    assert!(!items[0].offline, "{:?}", items[0]);
+}

@@ -143,13 +143,19 @@ impl Session {
             })
             .await;
         let updates = self.state.hub.subscribe_queue();
-        if let Ok(woken) = self.state.store.wake_offline().await
+        let mut window = Window::new(self.state.limits.queue_shown);
+        let store = self.state.store.as_ref();
+        // Both at once: there is rarely an offline ticket to wake, and when there is, the
+        // head is read again after the wake.
+        let (woken, mut head) =
+            tokio::join!(store.wake_offline(), queue_head(store, window.limit()));
+        if let Ok(woken) = woken
             && woken > 0
         {
             tracing::info!(tickets = woken, "offline tickets queued for an agent");
+            head = queue_head(store, window.limit()).await;
         }
-        let mut window = Window::new(self.state.limits.queue_shown);
-        match queue_head(self.state.store.as_ref(), window.limit()).await {
+        match head {
             Ok((head, waiting)) => {
                 self.out.send(window.reset(head, waiting)).await;
             }
