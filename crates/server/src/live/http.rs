@@ -281,7 +281,10 @@ async fn login(
         return Err(AppError::Busy(Busy::Address));
     }
     // Held until the hash is checked: a flood of logins gets 429 here, not a thread each.
-    let _permit = state.logins.enter(&form.name, at).map_err(AppError::Busy)?;
+    let _permit = state
+        .logins
+        .enter(&form.name, address, at)
+        .map_err(AppError::Busy)?;
     let agent = state.store.agent_by_name(&form.name).await?;
     // Verify against a real hash even for unknown names, so timing does not reveal them.
     let hash = agent
@@ -290,7 +293,7 @@ async fn login(
             a.password_hash.clone()
         });
     let ok = state.logins.verify(form.password, hash).await && agent.is_some();
-    state.logins.record(&form.name, ok, at);
+    state.logins.record(&form.name, address, ok, at);
     let Some(agent) = agent.filter(|_| ok) else {
         tracing::info!("failed agent login");
         return Err(AppError::Unauthorized);
