@@ -60,26 +60,18 @@ pub async fn upgrade(
             .into_response();
     }
     let Some(held) = state.addresses.hold(address, Hold::Socket) else {
-        Metrics::inc(&state.metrics.address_refusals);
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(axum::http::header::RETRY_AFTER, "10")],
-            "too many chats open from this address",
-        )
-            .into_response();
+        return refused(&state, "10", "too many chats open from this address");
     };
     let for_handoff = query.as_deref().is_some_and(|q| {
         q.split('&')
             .any(|p| p == "handoff" || p.starts_with("handoff="))
     });
     if for_handoff && !state.addresses.spend(address, Spend::Handoff) {
-        Metrics::inc(&state.metrics.address_refusals);
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(axum::http::header::RETRY_AFTER, "5")],
+        return refused(
+            &state,
+            "5",
             "too many handoffs from this address; try again later",
-        )
-            .into_response();
+        );
     }
     let limits = &state.limits;
     let largest = if for_handoff {
@@ -89,6 +81,17 @@ pub async fn upgrade(
     };
     socket::sized(ws, limits, largest)
         .on_upgrade(move |socket| run(state, socket, address, held, for_handoff))
+}
+
+/// A 429 for an address over one of its limits, counted.
+fn refused(state: &AppState, retry_after: &'static str, why: &'static str) -> Response {
+    Metrics::inc(&state.metrics.address_refusals);
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(axum::http::header::RETRY_AFTER, retry_after)],
+        why,
+    )
+        .into_response()
 }
 
 struct Session {

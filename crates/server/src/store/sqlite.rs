@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use baton_core::Millis;
 use baton_core::protocol::Misfire;
-use baton_core::queue::{PRIORITY_STEP_MS, Priority, queue_key};
+use baton_core::queue::Priority;
 use baton_core::transcript::Author;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -18,6 +18,7 @@ use sqlx::{Row, SqlitePool};
 
 mod alerts;
 mod conversations;
+mod queue;
 
 use super::{
     AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, QueueRow, Status, Store,
@@ -304,71 +305,15 @@ impl Store for SqliteStore {
     }
 
     async fn waiting(&self, limit: usize) -> Result<(Vec<QueueRow>, u64), StoreError> {
-        // The same key as `queue_key` and `waiting_ahead`: SQLite keeps only the head while
-        // it scans, so a long queue costs a scan of short columns, never its rows in memory.
-        // The count of all comes with each row (the window is the whole result, before the
-        // limit): one round trip for an agent's view.
-        let step = i64::try_from(PRIORITY_STEP_MS).unwrap_or(i64::MAX);
-        let rows = sqlx::query(
-            "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at, \
-             COUNT(*) OVER () AS waiting \
-             FROM tickets WHERE status IN ('queued', 'offline') \
-             ORDER BY created_at - priority * ?, created_at, id LIMIT ?",
-        )
-        .bind(step)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(QueueRow {
-                    id: row.try_get("id")?,
-                    queue: row.try_get("queue")?,
-                    priority: Priority::from_rank(row.try_get("priority")?),
-                    status: Status::parse(row.try_get::<&str, _>("status")?),
-                    reason: row
-                        .try_get::<Option<&str>, _>("reason")?
-                        .map(serde_json::from_str)
-                        .transpose()?,
-                    name: row.try_get("visitor_name")?,
-                    verified: row.try_get::<i64, _>("verified")? != 0,
-                    created_at: row.try_get::<i64, _>("created_at")?.max(0) as Millis,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()
-            .and_then(|head| {
-                let waiting = match rows.first() {
-                    Some(row) => u64::try_from(row.try_get::<i64, _>("waiting")?).unwrap_or(0),
-                    None => 0,
-                };
-                Ok((head, waiting))
-            })
+        queue::head(&self.read, limit).await
     }
 
     async fn waiting_count(&self) -> Result<u64, StoreError> {
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tickets WHERE status IN ('queued', 'offline')",
-        )
-        .fetch_one(&self.read)
-        .await?;
-        Ok(u64::try_from(waiting).unwrap_or(0))
+        queue::count(&self.read).await
     }
 
     async fn waiting_ahead(&self, ticket: &Ticket) -> Result<u64, StoreError> {
-        // `created_at - rank * step` is the queue key; the counting stays in SQLite, so a
-        // visitor's position costs one indexed count, not every open ticket's handoff.
-        let step = i64::try_from(PRIORITY_STEP_MS).unwrap_or(i64::MAX);
-        let key = queue_key(ticket.priority, ticket.created_at);
-        let ahead: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tickets WHERE status IN ('queued', 'offline') AND id <> ? \
-             AND created_at - priority * ? < ?",
-        )
-        .bind(&ticket.id)
-        .bind(step)
-        .bind(key)
-        .fetch_one(&self.read)
-        .await?;
-        Ok(u64::try_from(ahead).unwrap_or(0))
+        queue::ahead(&self.read, ticket).await
     }
 
     async fn append_messages(
@@ -546,15 +491,7 @@ impl Store for SqliteStore {
 
     async fn wake_offline(&self) -> Result<u64, StoreError> {
         // Usually there is nothing to wake: a read says so without queueing for the writer.
-        let any: i64 =
-            // Said as the waiting index's condition too, so that index answers it.
-            sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM tickets \
-                 WHERE status IN ('queued', 'offline') AND status = 'offline')",
-            )
-                .fetch_one(&self.read)
-                .await?;
-        if any == 0 {
+        if !queue::any_offline(&self.read).await? {
             return Ok(0);
         }
         let done = sqlx::query("UPDATE tickets SET status = 'queued' WHERE status = 'offline'")
