@@ -107,6 +107,17 @@ pub struct QueueRow {
     pub created_at: Millis,
 }
 
+/// The head of the queue and what an agent's connect needs with it, read at once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Waiting {
+    /// The most urgent waiting tickets, in the queue's order.
+    pub head: Vec<QueueRow>,
+    /// How many wait in all.
+    pub count: u64,
+    /// Whether any of them waits offline (none was answering when it came).
+    pub any_offline: bool,
+}
+
 /// A stored ticket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
@@ -302,9 +313,9 @@ pub trait Store: Send + Sync + 'static {
     async fn open_tickets(&self) -> Result<Vec<Ticket>, StoreError>;
     /// The `limit` most urgent waiting (queued or offline) tickets in the queue's order
     /// ([`baton_core::queue::queue_key`]; on a tie the older, then the lower id), without
-    /// their handoffs — the head of the queue agents are shown — and how many wait in all
-    /// (0 when `limit` is 0).
-    async fn waiting(&self, limit: usize) -> Result<(Vec<QueueRow>, u64), StoreError>;
+    /// their handoffs — the head of the queue agents are shown — with how many wait in all
+    /// and whether any waits offline, in one read.
+    async fn waiting(&self, limit: usize) -> Result<Waiting, StoreError>;
     /// How many tickets wait (queued or offline), counted without reading them.
     async fn waiting_count(&self) -> Result<u64, StoreError>;
     /// How many waiting (queued or offline) tickets other than `ticket` come before it in

@@ -174,17 +174,33 @@ async fn the_count_ahead_in_the_queue_follows_the_queue_key() {
         .into_iter()
         .map(baton_server::live::views::queue_item)
         .collect();
-    let (listed, count) = baton_server::live::views::queue_head(&store, 50)
+    let all = baton_server::live::views::queue_head(&store, 50)
         .await
         .unwrap();
+    let listed = all.items;
     assert_eq!(listed, expected);
-    assert_eq!(count, 5);
-    // The head of it: the most urgent, and the count of all.
-    let (head, count) = baton_server::live::views::queue_head(&store, 2)
+    assert_eq!((all.waiting, all.any_offline), (5, true));
+    // The head of it: the most urgent, the count of all, and whether any waits offline.
+    let head = baton_server::live::views::queue_head(&store, 2)
         .await
         .unwrap();
-    assert_eq!(head, expected[..2]);
-    assert_eq!(count, 5);
+    assert_eq!(head.items, expected[..2]);
+    assert_eq!((head.waiting, head.any_offline), (5, true));
+    let none = baton_server::live::views::queue_head(&store, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        (none.items.len(), none.waiting, none.any_offline),
+        (0, 5, true)
+    );
+    // Once the offline ticket is queued, none waits offline.
+    assert_eq!(store.wake_offline().await.unwrap(), 1);
+    assert!(
+        !baton_server::live::views::queue_head(&store, 2)
+            .await
+            .unwrap()
+            .any_offline
+    );
     // b and d tie at minute 85; the older ticket comes first.
     assert_eq!(
         listed.iter().map(|i| i.ticket.as_str()).collect::<Vec<_>>(),

@@ -145,19 +145,21 @@ impl Session {
         let updates = self.state.hub.subscribe_queue();
         let mut window = Window::new(self.state.limits.queue_shown);
         let store = self.state.store.as_ref();
-        // Both at once: there is rarely an offline ticket to wake, and when there is, the
-        // head is read again after the wake.
-        let (woken, mut head) =
-            tokio::join!(store.wake_offline(), queue_head(store, window.limit()));
-        if let Ok(woken) = woken
-            && woken > 0
-        {
-            tracing::info!(tickets = woken, "offline tickets queued for an agent");
-            head = queue_head(store, window.limit()).await;
+        // One read: the head, and whether offline tickets wait to be woken now an agent is
+        // here (rarely: then they are woken and the head read again).
+        let mut head = queue_head(store, window.limit()).await;
+        if head.as_ref().is_ok_and(|h| h.any_offline) {
+            match store.wake_offline().await {
+                Ok(woken) => {
+                    tracing::info!(tickets = woken, "offline tickets queued for an agent");
+                    head = queue_head(store, window.limit()).await;
+                }
+                Err(e) => tracing::warn!(error = %e, "could not queue the offline tickets"),
+            }
         }
         match head {
-            Ok((head, waiting)) => {
-                self.out.send(window.reset(head, waiting)).await;
+            Ok(head) => {
+                self.out.send(window.reset(head.items, head.waiting)).await;
             }
             Err(e) => self.internal(e).await,
         }
@@ -406,8 +408,8 @@ async fn follow_queue(
             }
         }
         if reread
-            && let Ok((head, waiting)) = queue_head(state.store.as_ref(), window.limit()).await
-            && !out.send(window.reset(head, waiting)).await
+            && let Ok(head) = queue_head(state.store.as_ref(), window.limit()).await
+            && !out.send(window.reset(head.items, head.waiting)).await
         {
             return;
         }

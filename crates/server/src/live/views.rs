@@ -24,14 +24,24 @@ pub fn queue_item(ticket: &Ticket) -> QueueItem {
     }
 }
 
+/// The head of the queue as an agent is shown it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// The most urgent waiting tickets, most urgent first.
+    pub items: Vec<QueueItem>,
+    /// How many wait in all.
+    pub waiting: u64,
+    /// Whether any waits offline.
+    pub any_offline: bool,
+}
+
 /// The `limit` most urgent waiting tickets, most urgent first, read without their handoffs,
-/// and how many wait in all: what an agent's view of the queue is made of.
-pub async fn queue_head(
-    store: &dyn Store,
-    limit: usize,
-) -> Result<(Vec<QueueItem>, u64), StoreError> {
-    let (head, waiting) = store.waiting(limit).await?;
-    let items = head
+/// how many wait in all and whether any waits offline: what an agent's view of the queue
+/// is made of, in one read.
+pub async fn queue_head(store: &dyn Store, limit: usize) -> Result<Head, StoreError> {
+    let waiting = store.waiting(limit).await?;
+    let items = waiting
+        .head
         .into_iter()
         .map(|t| QueueItem {
             reason: t
@@ -46,7 +56,11 @@ pub async fn queue_head(
             offline: t.status == Status::Offline,
         })
         .collect();
-    Ok((items, waiting))
+    Ok(Head {
+        items,
+        waiting: waiting.count,
+        any_offline: waiting.any_offline,
+    })
 }
 
 /// How many tickets wait, for a queue event; 0 when the store cannot say (the workspace

@@ -21,8 +21,8 @@ mod conversations;
 mod queue;
 
 use super::{
-    AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, QueueRow, Status, Store,
-    StoreError, StoredMessage, Ticket, misfire_str, parse_misfire,
+    AgentRow, Claim, ConversationRecord, NewMessage, NewTicket, Status, Store, StoreError,
+    StoredMessage, Ticket, Waiting, misfire_str, parse_misfire,
 };
 
 /// SQLite-backed store.
@@ -32,6 +32,10 @@ use super::{
 /// reads have connections of their own and, in WAL mode, never wait for a write. Under a
 /// flood of handoffs an agent's connect and a visitor's position are reads, and stay as
 /// fast as the disk lets the readers be.
+///
+/// Neither pool pings a connection before lending it (sqlx's default): a connection to a
+/// local file does not go stale, and the ping is a round trip to the connection's thread,
+/// which on a busy machine waits for a core as long as the query does.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     /// The one writing connection.
@@ -57,12 +61,17 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         // Opened after the migrations, on the file they made (already in WAL mode).
         let read = SqlitePoolOptions::new()
             .max_connections(4)
+            // All open from the start: the first reads that come at once (an agent's
+            // connect under load) do not wait for a connection to open.
+            .min_connections(4)
+            .test_before_acquire(false)
             .connect_with(options.create_if_missing(false).read_only(true))
             .await?;
         Ok(SqliteStore { pool, read })
@@ -304,7 +313,7 @@ impl Store for SqliteStore {
         rows.iter().map(ticket_from_row).collect()
     }
 
-    async fn waiting(&self, limit: usize) -> Result<(Vec<QueueRow>, u64), StoreError> {
+    async fn waiting(&self, limit: usize) -> Result<Waiting, StoreError> {
         queue::head(&self.read, limit).await
     }
 

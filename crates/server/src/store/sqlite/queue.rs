@@ -1,44 +1,65 @@
-//! The waiting tickets, read from their partial covering index (migration 0007): the head of
-//! the queue with its count, the count alone, a ticket's place, whether any waits offline.
-//! Each query says [`WAITING`] exactly as the index does, so SQLite answers it from the
-//! index alone, never from the tickets' rows (which carry the handoffs) or the closed ones.
+//! The waiting tickets, read from their partial covering index (migrations 0007, 0008): the
+//! head of the queue with its count, the count alone, a ticket's place, whether any waits
+//! offline. Each query says [`WAITING`] and [`KEY`] exactly as the index does, so SQLite
+//! answers it from the index alone, never from the tickets' rows (which carry the handoffs)
+//! or the closed ones, and walks the index in queue order instead of sorting: the head costs
+//! the same however long the queue is.
 
 use baton_core::Millis;
-use baton_core::queue::{PRIORITY_STEP_MS, Priority, queue_key};
+use baton_core::queue::{Priority, queue_key};
 use sqlx::{Row, SqlitePool};
 
-use crate::store::{QueueRow, Status, StoreError, Ticket};
+use crate::store::{QueueRow, Status, StoreError, Ticket, Waiting};
+
+#[cfg(doc)]
+use baton_core::queue::PRIORITY_STEP_MS;
 
 /// The condition of the waiting index.
 const WAITING: &str = "status IN ('queued', 'offline')";
 
-/// [`queue_key`] in SQL; its `?` is [`step`].
-const KEY: &str = "created_at - priority * ?";
+/// [`queue_key`] in SQL, as the index is built on it: [`PRIORITY_STEP_MS`] written out, for
+/// SQLite matches an index's expression by its text, and a bound parameter never matches.
+const KEY: &str = "created_at - priority * 600000";
 
-fn step() -> i64 {
-    i64::try_from(PRIORITY_STEP_MS).unwrap_or(i64::MAX)
+/// The head of the queue: its first `?` entries in queue order, each with the count of all
+/// and whether any waits offline (scalar subqueries, each run once).
+fn head_sql() -> String {
+    format!(
+        "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at, \
+         (SELECT COUNT(*) FROM tickets WHERE {WAITING}) AS waiting, ({}) AS any_offline \
+         FROM tickets WHERE {WAITING} ORDER BY {KEY}, created_at, id LIMIT ?",
+        any_offline_sql()
+    )
 }
 
-/// See [`crate::store::Store::waiting`]. SQLite keeps only the head while it scans; the
-/// count of all comes with each row (the window is the whole result, before the limit), so
-/// an agent's view is one round trip.
-pub(super) async fn head(
-    read: &SqlitePool,
-    limit: usize,
-) -> Result<(Vec<QueueRow>, u64), StoreError> {
-    let sql = format!(
-        "SELECT id, queue, priority, status, reason, visitor_name, verified, created_at, \
-         COUNT(*) OVER () AS waiting FROM tickets WHERE {WAITING} \
-         ORDER BY {KEY}, created_at, id LIMIT ?"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(step())
+fn count_sql() -> String {
+    format!("SELECT COUNT(*) FROM tickets WHERE {WAITING}")
+}
+
+fn ahead_sql() -> String {
+    format!("SELECT COUNT(*) FROM tickets WHERE {WAITING} AND id <> ? AND {KEY} < ?")
+}
+
+/// Answered from the small index of the offline tickets (0008).
+fn any_offline_sql() -> String {
+    "SELECT EXISTS (SELECT 1 FROM tickets WHERE status = 'offline')".to_owned()
+}
+
+/// See [`crate::store::Store::waiting`]: one round trip, reading `limit` index entries and
+/// counting the rest.
+pub(super) async fn head(read: &SqlitePool, limit: usize) -> Result<Waiting, StoreError> {
+    let rows = sqlx::query(&head_sql())
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(read)
         .await?;
-    let waiting = match rows.first() {
-        Some(row) => u64::try_from(row.try_get::<i64, _>("waiting")?).unwrap_or(0),
-        None => 0,
+    let (count, any_offline) = match rows.first() {
+        Some(row) => (
+            u64::try_from(row.try_get::<i64, _>("waiting")?).unwrap_or(0),
+            row.try_get::<i64, _>("any_offline")? != 0,
+        ),
+        // No head: none wait, unless the limit is 0.
+        None if limit == 0 => (self::count(read).await?, any_offline(read).await?),
+        None => (0, false),
     };
     let head = rows
         .iter()
@@ -58,22 +79,23 @@ pub(super) async fn head(
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok((head, waiting))
+    Ok(Waiting {
+        head,
+        count,
+        any_offline,
+    })
 }
 
 /// How many tickets wait.
 pub(super) async fn count(read: &SqlitePool) -> Result<u64, StoreError> {
-    let sql = format!("SELECT COUNT(*) FROM tickets WHERE {WAITING}");
-    let waiting: i64 = sqlx::query_scalar(&sql).fetch_one(read).await?;
+    let waiting: i64 = sqlx::query_scalar(&count_sql()).fetch_one(read).await?;
     Ok(u64::try_from(waiting).unwrap_or(0))
 }
 
 /// How many waiting tickets other than `ticket` come before it.
 pub(super) async fn ahead(read: &SqlitePool, ticket: &Ticket) -> Result<u64, StoreError> {
-    let sql = format!("SELECT COUNT(*) FROM tickets WHERE {WAITING} AND id <> ? AND {KEY} < ?");
-    let ahead: i64 = sqlx::query_scalar(&sql)
+    let ahead: i64 = sqlx::query_scalar(&ahead_sql())
         .bind(&ticket.id)
-        .bind(step())
         .bind(queue_key(ticket.priority, ticket.created_at))
         .fetch_one(read)
         .await?;
@@ -82,8 +104,11 @@ pub(super) async fn ahead(read: &SqlitePool, ticket: &Ticket) -> Result<u64, Sto
 
 /// Whether any ticket waits offline.
 pub(super) async fn any_offline(read: &SqlitePool) -> Result<bool, StoreError> {
-    let sql =
-        format!("SELECT EXISTS (SELECT 1 FROM tickets WHERE {WAITING} AND status = 'offline')");
-    let any: i64 = sqlx::query_scalar(&sql).fetch_one(read).await?;
+    let any: i64 = sqlx::query_scalar(&any_offline_sql())
+        .fetch_one(read)
+        .await?;
     Ok(any != 0)
 }
+
+#[cfg(test)]
+mod tests;
